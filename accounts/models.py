@@ -1,0 +1,63 @@
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as DjangoUserManager
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    RECEPTIONIST = "receptionist", _("Window receptionist")
+    LEADER = "leader", _("Bureau leader")
+    DEPARTMENT = "department", _("Department staff")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+class UserManager(DjangoUserManager):
+    def create_superuser(self, username, email=None, password=None, **extra_fields):
+        extra_fields.setdefault("role", Role.ADMINISTRATOR)
+        return super().create_superuser(username, email, password, **extra_fields)
+
+
+class User(AbstractUser):
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    department = models.ForeignKey(
+        "cases.Department",
+        verbose_name=_("department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="staff",
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            # Department staff act for exactly one department; nobody else is bound to one.
+            models.CheckConstraint(
+                condition=Q(role=Role.DEPARTMENT, department__isnull=False)
+                | (~Q(role=Role.DEPARTMENT) & Q(department__isnull=True)),
+                name="user_department_iff_department_role",
+            ),
+        ]
+
+    def __str__(self):
+        return self.get_full_name() or self.username
+
+    @property
+    def is_receptionist(self) -> bool:
+        return self.role == Role.RECEPTIONIST
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER
+
+    @property
+    def is_department_staff(self) -> bool:
+        return self.role == Role.DEPARTMENT
+
+    @property
+    def is_administrator(self) -> bool:
+        return self.role == Role.ADMINISTRATOR or self.is_superuser

@@ -1,0 +1,149 @@
+"""Every action that changes a case. Top-level services are durable transactions; the helpers
+marked as such run inside the caller's transaction (visit registration creates a case)."""
+
+import secrets
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+
+from .models import Case, CaseEvent, CaseNumberCounter, Status
+from .workflow import EVENTS_WITHOUT_TRANSITION, Action, transition_for
+
+TRACKING_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
+TRACKING_CODE_LENGTH = 8
+
+
+class TransitionNotAllowed(Exception):
+    """The action is not allowed in the case's current state (HTTP 409)."""
+
+    def __init__(self, case: Case, action: Action):
+        self.case = case
+        self.action = action
+        super().__init__(
+            _("“%(action)s” is not possible while case %(number)s is “%(status)s”.")
+            % {
+                "action": action.label,
+                "number": case.number,
+                "status": case.get_status_display(),
+            }
+        )
+
+
+@dataclass(frozen=True)
+class CaseData:
+    facts: str
+    request: str
+    category_id: int
+    subject_area_id: int
+    place_id: int
+    reasons: str = ""
+    organisation: str = ""
+    in_litigation: bool = False
+    urgent: bool = False
+    anonymous: bool = False
+
+
+def next_case_number(*, year: int) -> str:
+    """Within the caller's transaction: the year's counter row stays locked until commit, so
+    numbers are unique and without gaps from rolled-back registrations."""
+    CaseNumberCounter.objects.get_or_create(year=year)
+    CaseNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
+    last = CaseNumberCounter.objects.values_list("last", flat=True).get(year=year)
+    return f"{year}-{last:06d}"
+
+
+def new_tracking_code() -> str:
+    while True:
+        code = "".join(secrets.choice(TRACKING_CODE_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
+        if not Case.objects.filter(tracking_code=code).exists():
+            return code
+
+
+def record_event(
+    *, case: Case, actor: User | None, action: Action, from_status: str, note: str = ""
+) -> CaseEvent:
+    return CaseEvent.objects.create(
+        case=case,
+        actor=actor,
+        action=action,
+        from_status=from_status,
+        to_status=case.status,
+        note=note,
+        created_at=timezone.now(),
+    )
+
+
+def case_create(
+    *, data: CaseData, registered_by: User, petitioner_ids: list[int], is_group: bool, at=None
+) -> Case:
+    """Within the caller's transaction (visit registration): a new case, registered."""
+    registered_at = at or timezone.now()
+    case = Case.objects.create(
+        number=next_case_number(year=timezone.localtime(registered_at).year),
+        tracking_code=new_tracking_code(),
+        status=Status.REGISTERED,
+        facts=data.facts,
+        request=data.request,
+        reasons=data.reasons,
+        category_id=data.category_id,
+        subject_area_id=data.subject_area_id,
+        place_id=data.place_id,
+        organisation=data.organisation,
+        in_litigation=data.in_litigation,
+        urgent=data.urgent,
+        anonymous=data.anonymous,
+        is_group=is_group,
+        registered_by=registered_by,
+        registered_at=registered_at,
+    )
+    case.petitioners.add(*petitioner_ids)
+    record_event(case=case, actor=registered_by, action=Action.REGISTER, from_status="")
+    return case
+
+
+def _check_role(actor: User, roles) -> None:
+    if actor.role not in roles:
+        raise PermissionDenied(_("Your role may not do this."))
+
+
+def apply_action(*, case_id: int, actor: User, action: Action, note: str = "") -> Case:
+    """Within the caller's transaction: lock the case, check the table and the actor, save the
+    new status and write its timeline entry."""
+    case = Case.objects.select_for_update(no_key=True).get(pk=case_id)
+    from_status = case.status
+    if action in EVENTS_WITHOUT_TRANSITION:
+        _check_role(actor, EVENTS_WITHOUT_TRANSITION[action])
+    else:
+        transition = transition_for(case.status, action)
+        if transition is None:
+            raise TransitionNotAllowed(case, action)
+        _check_role(actor, transition.roles)
+        case.status = transition.to
+        update_fields = ["status"]
+        if action == Action.SUBMIT:
+            case.submitted_at = timezone.now()
+            update_fields.append("submitted_at")
+        case.save(update_fields=update_fields)
+    record_event(case=case, actor=actor, action=action, from_status=from_status, note=note)
+    return case
+
+
+def case_submit(*, case_id: int, actor: User) -> Case:
+    with transaction.atomic(durable=True):
+        return apply_action(case_id=case_id, actor=actor, action=Action.SUBMIT)
+
+
+def validate_case_data(data: CaseData) -> None:
+    errors = {}
+    if not data.facts.strip():
+        errors["facts"] = [_("Describe what happened.")]
+    if not data.request.strip():
+        errors["request"] = [_("Say what the petitioner asks for.")]
+    if errors:
+        raise ValidationError(errors)

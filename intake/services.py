@@ -1,0 +1,399 @@
+"""Every action of the window desk that changes state: petitioners, contacts, visits.
+
+Forms and the API call these and nothing else; each raises ValidationError with messages keyed by
+field, before anything is written, so bad input leaves no partial rows.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+
+import filetype
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from accounts.models import User
+from cases.models import Attachment, Case
+from cases.services import CaseData, apply_action, case_create, validate_case_data
+from cases.workflow import Action
+
+from . import crypto
+from .models import Attendance, ContactKind, ContactPoint, Gender, IdType, Petitioner, Relation, Visit, Window
+from .validators import (
+    mask_id_number,
+    normalise_landline,
+    normalise_mobile,
+    normalise_other_document,
+    parse_resident_id,
+)
+
+
+@dataclass(frozen=True)
+class ContactData:
+    kind: str
+    value: str
+    relation: str = Relation.SELF
+    holder_name: str = ""
+    is_primary: bool = False
+
+
+@dataclass(frozen=True)
+class PetitionerData:
+    name: str
+    gender: str = Gender.UNKNOWN
+    id_type: str = IdType.NONE
+    id_number: str = ""
+    address: str = ""
+    note: str = ""
+    contacts: tuple[ContactData, ...] = ()
+
+
+@dataclass(frozen=True)
+class Attendee:
+    """A named person at a visit: an existing petitioner, or one registered with the visit."""
+
+    petitioner_id: int | None = None
+    new: PetitionerData | None = None
+    is_representative: bool = False
+
+
+@dataclass(frozen=True)
+class VisitData:
+    window_id: int
+    persons: int
+    attendees: tuple[Attendee, ...]
+    case: CaseData | None = None
+    repeat_of: int | None = None
+    note: str = ""
+    visited_at: datetime.datetime | None = None
+    attachments: tuple[UploadedFile, ...] = field(default=())
+
+
+# --- validation: pure functions, so that forms and serializers give the same messages -----------
+
+
+def clean_contact(data: ContactData) -> tuple[str, str]:
+    """The contact's display value and lookup key, or ValidationError keyed by field."""
+    try:
+        if data.kind == ContactKind.MOBILE:
+            number = normalise_mobile(data.value)
+            return number, number
+        if data.kind == ContactKind.LANDLINE:
+            number = normalise_landline(data.value)
+            return number, number.replace("-", "")
+    except ValidationError as error:
+        raise ValidationError({"value": error.messages}) from None
+    if data.kind == ContactKind.ADDRESS:
+        address = data.value.strip()
+        if len(address) < 4:
+            raise ValidationError({"value": [_("Write the address in full.")]})
+        return address, ""
+    raise ValidationError({"kind": [_("Choose the kind of contact.")]})
+
+
+def clean_identity(data: PetitionerData) -> dict:
+    """Normalised identity fields of a petitioner, or ValidationError keyed by field."""
+    name = data.name.strip()
+    errors = {}
+    if not name:
+        errors["name"] = [_("Enter the petitioner's name.")]
+    identity = {"id_number": "", "id_number_hash": "", "id_number_masked": "", "birth_date": None}
+    gender = data.gender
+    if data.id_type == IdType.RESIDENT_ID:
+        try:
+            resident_id = parse_resident_id(data.id_number)
+        except ValidationError as error:
+            errors["id_number"] = error.messages
+        else:
+            identity |= {"id_number": resident_id.number, "birth_date": resident_id.birth_date}
+            gender = resident_id.gender
+    elif data.id_type == IdType.OTHER:
+        try:
+            identity["id_number"] = normalise_other_document(data.id_number)
+        except ValidationError as error:
+            errors["id_number"] = error.messages
+    elif data.id_number.strip():
+        errors["id_type"] = [_("Choose the type of the ID document.")]
+    if errors:
+        raise ValidationError(errors)
+    if identity["id_number"]:
+        identity["id_number_hash"] = id_number_hash(data.id_type, identity["id_number"])
+        identity["id_number_masked"] = mask_id_number(identity["id_number"])
+    return {"name": name, "gender": gender, **identity}
+
+
+def id_number_hash(id_type: str, number: str) -> str:
+    return crypto.lookup_hash(f"{id_type}:{number}")
+
+
+def _validate_contacts(contacts: tuple[ContactData, ...]) -> list[tuple[ContactData, str, str]]:
+    cleaned, errors = [], []
+    for contact in contacts:
+        try:
+            value, key = clean_contact(contact)
+        except ValidationError as error:
+            errors.extend(error.messages)
+        else:
+            cleaned.append((contact, value, key))
+    if errors:
+        raise ValidationError({"contacts": errors})
+    if sum(contact.is_primary for contact in contacts) > 1:
+        raise ValidationError({"contacts": [_("Only one contact can be the primary one.")]})
+    return cleaned
+
+
+def _duplicate_identity_error(hash_: str) -> ValidationError:
+    existing = Petitioner.objects.filter(id_number_hash=hash_).first()
+    return ValidationError(
+        {
+            "id_number": [
+                _(
+                    "This ID number belongs to petitioner %(name)s (no. %(id)s), already registered: "
+                    "choose that record instead."
+                )
+                % {"name": existing.name, "id": existing.pk}
+                if existing
+                else _("This ID number is already registered.")
+            ]
+        },
+        code="duplicate_id",
+    )
+
+
+# --- within a transaction --------------------------------------------------------------------
+
+
+def _create_petitioner(*, data: PetitionerData, identity: dict, contacts, created_by: User) -> Petitioner:
+    if (
+        identity["id_number_hash"]
+        and Petitioner.objects.filter(id_number_hash=identity["id_number_hash"]).exists()
+    ):
+        raise _duplicate_identity_error(identity["id_number_hash"])
+    petitioner = Petitioner.objects.create(
+        id_type=data.id_type if identity["id_number"] else IdType.NONE,
+        address=data.address.strip(),
+        note=data.note.strip(),
+        created_by=created_by,
+        **identity,
+    )
+    now = timezone.now()
+    has_primary = any(contact.is_primary for contact, _value, _key in contacts)
+    ContactPoint.objects.bulk_create(
+        ContactPoint(
+            petitioner=petitioner,
+            kind=contact.kind,
+            value=value,
+            lookup_key=key,
+            relation=contact.relation,
+            holder_name=contact.holder_name.strip(),
+            # The first phone is primary unless the receptionist chose another.
+            is_primary=contact.is_primary or (not has_primary and index == 0 and bool(key)),
+            created_by=created_by,
+            created_at=now,
+        )
+        for index, (contact, value, key) in enumerate(contacts)
+    )
+    return petitioner
+
+
+# --- top-level services ----------------------------------------------------------------------
+
+
+def petitioner_create(*, data: PetitionerData, created_by: User) -> Petitioner:
+    identity = clean_identity(data)
+    contacts = _validate_contacts(data.contacts)
+    try:
+        with transaction.atomic(durable=True):
+            return _create_petitioner(data=data, identity=identity, contacts=contacts, created_by=created_by)
+    except IntegrityError:
+        # Two windows registered the same ID number at the same moment.
+        raise _duplicate_identity_error(identity["id_number_hash"]) from None
+
+
+def contact_add(*, petitioner_id: int, data: ContactData, added_by: User) -> ContactPoint:
+    """Add a way to reach a petitioner, at any time after registration (she calls back with her
+    son's number); the new contact may become the primary one."""
+    value, key = clean_contact(data)
+    with transaction.atomic(durable=True):
+        petitioner = Petitioner.objects.select_for_update().get(pk=petitioner_id)
+        has_phone = petitioner.contacts.exclude(lookup_key="").exists()
+        make_primary = data.is_primary or (bool(key) and not has_phone)
+        if make_primary:
+            petitioner.contacts.filter(is_primary=True).update(is_primary=False)
+        return ContactPoint.objects.create(
+            petitioner=petitioner,
+            kind=data.kind,
+            value=value,
+            lookup_key=key,
+            relation=data.relation,
+            holder_name=data.holder_name.strip(),
+            is_primary=make_primary,
+            created_by=added_by,
+            created_at=timezone.now(),
+        )
+
+
+def validate_attachments(files: tuple[UploadedFile, ...]) -> list[tuple[UploadedFile, str]]:
+    """Each file with its content type, checked against its content, not its name."""
+    if len(files) > settings.ATTACHMENT_MAX_FILES:
+        raise ValidationError(
+            {
+                "attachments": [
+                    _("At most %(count)d files per case.") % {"count": settings.ATTACHMENT_MAX_FILES}
+                ]
+            }
+        )
+    checked, errors = [], []
+    limit_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+    for upload in files:
+        if upload.size == 0:
+            errors.append(_("%(name)s is empty.") % {"name": upload.name})
+            continue
+        if upload.size > settings.ATTACHMENT_MAX_BYTES:
+            errors.append(
+                _("%(name)s is larger than %(limit)d MB.") % {"name": upload.name, "limit": limit_mb}
+            )
+            continue
+        head = upload.read(2048)
+        upload.seek(0)
+        kind = filetype.guess(head)
+        if kind is None or kind.mime not in settings.ATTACHMENT_TYPES:
+            allowed = "、".join(str(label) for label in settings.ATTACHMENT_TYPES.values())
+            errors.append(
+                _("%(name)s is not an accepted file (%(allowed)s).")
+                % {"name": upload.name, "allowed": allowed}
+            )
+            continue
+        checked.append((upload, kind.mime))
+    if errors:
+        raise ValidationError({"attachments": errors})
+    return checked
+
+
+def _validate_visit(data: VisitData) -> None:
+    errors: dict[str, list[str]] = {}
+    named = len(data.attendees)
+    representatives = sum(attendee.is_representative for attendee in data.attendees)
+    if named == 0 and not (data.case and data.case.anonymous):
+        errors["attendees"] = [_("Name at least one person present, or mark the case anonymous.")]
+    if data.persons < max(named, 1):
+        errors["persons"] = [
+            ngettext(
+                "At least %(count)d person came: the number of persons cannot be smaller.",
+                "At least %(count)d persons came: the number of persons cannot be smaller.",
+                max(named, 1),
+            )
+            % {"count": max(named, 1)}
+        ]
+    if representatives > settings.MAX_REPRESENTATIVES:
+        errors["representatives"] = [
+            _("A group may name at most %(max)d representatives (Art. 20); %(count)d were named.")
+            % {"max": settings.MAX_REPRESENTATIVES, "count": representatives}
+        ]
+    if (data.case is None) == (data.repeat_of is None):
+        errors["case"] = [_("Register a new case or link the visit to an existing one, not both.")]
+    if errors:
+        raise ValidationError(errors)
+    if data.case is not None:
+        validate_case_data(data.case)
+
+
+def visit_register(*, data: VisitData, receptionist: User) -> Visit:
+    """Register one visit at a window: its people (new or known), and either a new case, which is
+    submitted for sign-off, or a link to the case it repeats."""
+    _validate_visit(data)
+    new_people = [
+        (attendee, clean_identity(attendee.new), _validate_contacts(attendee.new.contacts))
+        for attendee in data.attendees
+        if attendee.new is not None
+    ]
+    attachments = validate_attachments(data.attachments)
+    if data.repeat_of is not None and attachments:
+        raise ValidationError({"attachments": [_("Attach files to the case itself, not to a repeat visit.")]})
+    if not Window.objects.filter(pk=data.window_id, is_active=True).exists():
+        raise ValidationError({"window": [_("Choose an open window.")]})
+    visited_at = data.visited_at or timezone.now()
+    if visited_at > timezone.now() + datetime.timedelta(minutes=5):
+        raise ValidationError({"visited_at": [_("A visit cannot be registered in the future.")]})
+    is_group = data.persons >= settings.GROUP_VISIT_THRESHOLD
+    try:
+        with transaction.atomic(durable=True):
+            petitioner_ids = _attendee_ids(data.attendees, new_people, receptionist)
+            if data.repeat_of is not None:
+                case = _link_repeat(data.repeat_of, petitioner_ids, receptionist)
+            else:
+                case = case_create(
+                    data=data.case,
+                    registered_by=receptionist,
+                    petitioner_ids=petitioner_ids,
+                    is_group=is_group,
+                    at=visited_at,
+                )
+                for upload, mime in attachments:
+                    Attachment.objects.create(
+                        case=case,
+                        file=upload,
+                        original_name=upload.name[:200],
+                        content_type=mime,
+                        size=upload.size,
+                        uploaded_by=receptionist,
+                    )
+                case = apply_action(case_id=case.pk, actor=receptionist, action=Action.SUBMIT)
+            visit = Visit.objects.create(
+                visited_at=visited_at,
+                window_id=data.window_id,
+                receptionist=receptionist,
+                case=case,
+                persons=data.persons,
+                is_group=is_group,
+                is_repeat=data.repeat_of is not None,
+                note=data.note.strip(),
+            )
+            Attendance.objects.bulk_create(
+                Attendance(
+                    visit=visit, petitioner_id=petitioner_id, is_representative=attendee.is_representative
+                )
+                for attendee, petitioner_id in zip(data.attendees, petitioner_ids, strict=True)
+            )
+            return visit
+    except IntegrityError:
+        hashes = [identity["id_number_hash"] for _attendee, identity, _contacts in new_people]
+        taken = Petitioner.objects.filter(id_number_hash__in=[h for h in hashes if h]).values_list(
+            "id_number_hash", flat=True
+        )
+        if taken:
+            raise _duplicate_identity_error(taken[0]) from None
+        raise
+
+
+def _attendee_ids(attendees, new_people, receptionist: User) -> list[int]:
+    created = iter(new_people)
+    ids = []
+    for attendee in attendees:
+        if attendee.new is not None:
+            _attendee, identity, contacts = next(created)
+            petitioner = _create_petitioner(
+                data=attendee.new, identity=identity, contacts=contacts, created_by=receptionist
+            )
+            ids.append(petitioner.pk)
+        else:
+            ids.append(attendee.petitioner_id)
+    known = [attendee.petitioner_id for attendee in attendees if attendee.new is None]
+    if len(set(ids)) != len(ids):
+        raise ValidationError({"attendees": [_("The same person is named twice.")]})
+    if Petitioner.objects.filter(pk__in=known).count() != len(known):
+        raise ValidationError({"attendees": [_("A chosen petitioner no longer exists.")]})
+    return ids
+
+
+def _link_repeat(case_id: int, petitioner_ids: list[int], receptionist: User) -> Case:
+    if not Case.objects.filter(pk=case_id).exists():
+        raise ValidationError({"repeat_of": [_("The case to link to does not exist.")]})
+    case = apply_action(case_id=case_id, actor=receptionist, action=Action.REPEAT_VISIT)
+    # Someone new may come about the same matter; they join the case's petitioners.
+    case.petitioners.add(*petitioner_ids)
+    return case

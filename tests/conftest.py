@@ -1,0 +1,74 @@
+import os
+import shutil
+
+import pytest
+from django.conf import settings
+
+from tests.factories import (
+    CategoryFactory,
+    DepartmentFactory,
+    PlaceFactory,
+    SubjectAreaFactory,
+    UserFactory,
+    WindowFactory,
+)
+
+REQUIRE_SERVICES = os.environ.get("PETITION_DESK_REQUIRE_SERVICES") == "1"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def _browser_missing() -> str | None:
+    if not shutil.which(CHROMIUM):
+        return f"{CHROMIUM} is not installed (apt-get install chromium fonts-noto-cjk)"
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "the playwright package is not installed"
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    missing = {
+        "postgres": None if settings.USES_POSTGRES else "PostgreSQL is not reachable on 127.0.0.1:5432",
+        "redis": None if settings.USES_REDIS else "Redis is not reachable on 127.0.0.1:6379",
+        "browser": _browser_missing(),
+    }
+    for marker, reason in missing.items():
+        if reason is None:
+            continue
+        if REQUIRE_SERVICES:
+            raise pytest.UsageError(f"PETITION_DESK_REQUIRE_SERVICES=1 but {reason}")
+        for item in items:
+            if marker in item.keywords:
+                item.add_marker(pytest.mark.skip(reason=reason))
+
+
+@pytest.fixture
+def department(db):
+    return DepartmentFactory(name="住建局", code="housing")
+
+
+@pytest.fixture
+def reference(db):
+    """One category, subject area, place and window: what a registration form needs."""
+    return {
+        "category": CategoryFactory(name="申诉求决", code="appeal"),
+        "subject_area": SubjectAreaFactory(name="城乡建设/拆迁安置", code="housing"),
+        "place": PlaceFactory(name="黎里镇"),
+        "window": WindowFactory(name="1号窗口"),
+    }
+
+
+@pytest.fixture
+def receptionist(db):
+    return UserFactory(username="reception", role="receptionist", first_name="进军", last_name="张")
+
+
+@pytest.fixture
+def leader(db):
+    return UserFactory(username="leader", role="leader")
+
+
+@pytest.fixture
+def department_user(department):
+    return UserFactory(username="housing", role="department", department=department)

@@ -1,0 +1,79 @@
+import factory
+from django.utils import timezone
+
+from accounts.models import User
+from cases.models import Category, Department, Place, SubjectArea
+from intake.models import ContactPoint, Petitioner, Window
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    role = "receptionist"
+    password = factory.django.Password("demo12345!")
+
+
+class DepartmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Department
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"部门{n}")
+    code = factory.Sequence(lambda n: f"dept{n}")
+
+
+class CategoryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Category
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"类别{n}")
+    code = factory.Sequence(lambda n: f"cat{n}")
+
+
+class SubjectAreaFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SubjectArea
+        django_get_or_create = ("code",)
+
+    name = factory.Sequence(lambda n: f"领域{n}")
+    code = factory.Sequence(lambda n: f"area{n}")
+
+
+class PlaceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Place
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"第{n}街道")
+
+
+class WindowFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Window
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"{n}号窗口")
+
+
+class PetitionerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Petitioner
+
+    name = factory.Sequence(lambda n: f"信访人{n}")
+    created_by = factory.SubFactory(UserFactory)
+
+
+class ContactPointFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContactPoint
+
+    petitioner = factory.SubFactory(PetitionerFactory)
+    kind = "mobile"
+    value = factory.Sequence(lambda n: f"139{n:08d}")
+    lookup_key = factory.SelfAttribute("value")
+    created_by = factory.SelfAttribute("petitioner.created_by")
+    created_at = factory.LazyFunction(timezone.now)
