@@ -12,7 +12,7 @@ from cases.models import FINISHED_STATUSES, Case
 
 from .models import PHONE_KINDS, ContactPoint, IdType, Petitioner, Visit
 from .services import id_number_hash
-from .validators import parse_resident_id, phone_lookup_key
+from .validators import normalise_other_document, parse_resident_id, phone_lookup_key
 
 CANDIDATE_LIMIT = 10
 RECENT_VISITS_SHOWN = 5
@@ -33,29 +33,24 @@ def repeat_candidates(
 ) -> list[Petitioner]:
     """Petitioners who may have come before: same ID number, same phone, or the same name at the
     same place; each with their latest visits and their open cases."""
-    conditions = Q()
-    number = id_number.strip()
-    if number:
-        try:
-            conditions |= Q(
-                id_number_hash=id_number_hash(IdType.RESIDENT_ID, parse_resident_id(number).number)
-            )
-        except ValidationError:
-            # Not a valid resident ID (yet, while typing): it may be another document's number.
-            conditions |= Q(id_number_hash=id_number_hash(IdType.OTHER, number.upper()))
+    # Each look-up selects petitioner ids through an index; they are combined with UNION, as an
+    # OR of them would make PostgreSQL walk every petitioner and filter.
+    matches = []
+    if id_number.strip() and (hashes := _id_number_hashes(id_number)):
+        matches.append(Petitioner.objects.filter(id_number_hash__in=hashes).values("pk").order_by())
     key = phone_lookup_key(phone) if phone.strip() else None
     if key:
-        conditions |= Q(pk__in=ContactPoint.objects.filter(lookup_key=key).values("petitioner_id"))
+        matches.append(ContactPoint.objects.filter(lookup_key=key).values("petitioner_id").order_by())
     if name.strip() and place_id:
-        conditions |= Q(
-            pk__in=Case.petitioners.through.objects.filter(
-                petitioner__name=name.strip(), case__place_id=place_id
-            ).values("petitioner_id")
+        matches.append(
+            Case.petitioners.through.objects.filter(petitioner__name=name.strip(), case__place_id=place_id)
+            .values("petitioner_id")
+            .order_by()
         )
-    if not conditions:
+    if not matches:
         return []
     return list(
-        Petitioner.objects.filter(conditions).prefetch_related(
+        Petitioner.objects.filter(pk__in=matches[0].union(*matches[1:])).prefetch_related(
             Prefetch("contacts", queryset=ContactPoint.objects.order_by("-is_primary", "-created_at")),
             Prefetch(
                 "cases",
@@ -157,4 +152,60 @@ def daily_tally(*, day: datetime.date) -> DailyTally:
                 or row["receptionist__username"]
             ),
         ),
+    )
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    at: datetime.datetime
+    kind: str  # "visit" or "contact"
+    visit: Visit | None = None
+    contact: ContactPoint | None = None
+
+
+def petitioner_history(petitioner: Petitioner) -> list[HistoryEntry]:
+    """Visits and contacts added, newest first: the record shows when her son's number came in."""
+    visits = petitioner.visits.select_related("case", "window", "receptionist")
+    contacts = petitioner.contacts.select_related("created_by")
+    entries = [HistoryEntry(at=visit.visited_at, kind="visit", visit=visit) for visit in visits]
+    entries += [HistoryEntry(at=contact.created_at, kind="contact", contact=contact) for contact in contacts]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
+
+
+def _id_number_hashes(number: str) -> list[str]:
+    """The lookup hashes a typed ID number may be stored under: as a resident ID if it is a valid
+    one, and as another document's number, normalised the way clean_identity stores it."""
+    readings = (
+        (IdType.RESIDENT_ID, lambda value: parse_resident_id(value).number),
+        (IdType.OTHER, normalise_other_document),
+    )
+    hashes = []
+    for id_type, normalise in readings:
+        try:
+            hashes.append(id_number_hash(id_type, normalise(number)))
+        except ValidationError:
+            continue
+    return hashes
+
+
+def petitioner_search(*, q: str = "", id_number: str = "", phone: str = "") -> QuerySet[Petitioner]:
+    """Petitioners matching any of the given look-ups, each exact (see the module docstring):
+    `q` is a phone or an ID number when it has digits (names have none), else a name.
+    Without a usable look-up the result is empty, never the whole register."""
+    q = q.strip()
+    name, typed_number = ("", q) if any(char.isdigit() for char in q) else (q, "")
+    numbers = [value for value in (id_number.strip(), typed_number) if value]
+    phones = [value for value in (phone.strip(), typed_number) if value]
+    # As in repeat_candidates: a UNION of indexed look-ups, not an OR that scans every petitioner.
+    matches = []
+    if hashes := [hash_ for number in numbers for hash_ in _id_number_hashes(number)]:
+        matches.append(Petitioner.objects.filter(id_number_hash__in=hashes).values("pk").order_by())
+    if keys := [key for value in phones if (key := phone_lookup_key(value))]:
+        matches.append(ContactPoint.objects.filter(lookup_key__in=keys).values("petitioner_id").order_by())
+    if name:
+        matches.append(Petitioner.objects.filter(name=name).values("pk").order_by())
+    if not matches:
+        return Petitioner.objects.none()
+    return Petitioner.objects.filter(pk__in=matches[0].union(*matches[1:])).prefetch_related(
+        Prefetch("contacts", queryset=ContactPoint.objects.select_related("created_by"))
     )

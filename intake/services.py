@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -182,6 +183,7 @@ def _create_petitioner(*, data: PetitionerData, identity: dict, contacts, create
     )
     now = timezone.now()
     has_primary = any(contact.is_primary for contact, _value, _key in contacts)
+    first_phone = next((index for index, (_contact, _value, key) in enumerate(contacts) if key), None)
     ContactPoint.objects.bulk_create(
         ContactPoint(
             petitioner=petitioner,
@@ -191,7 +193,7 @@ def _create_petitioner(*, data: PetitionerData, identity: dict, contacts, create
             relation=contact.relation,
             holder_name=contact.holder_name.strip(),
             # The first phone is primary unless the receptionist chose another.
-            is_primary=contact.is_primary or (not has_primary and index == 0 and bool(key)),
+            is_primary=contact.is_primary or (not has_primary and index == first_phone),
             created_by=created_by,
             created_at=now,
         )
@@ -214,9 +216,11 @@ def petitioner_create(*, data: PetitionerData, created_by: User) -> Petitioner:
         raise _duplicate_identity_error(identity["id_number_hash"]) from None
 
 
-def contact_add(*, petitioner_id: int, data: ContactData, added_by: User) -> ContactPoint:
+def contact_add(
+    *, petitioner_id: int, data: ContactData, added_by: User, at: datetime.datetime | None = None
+) -> ContactPoint:
     """Add a way to reach a petitioner, at any time after registration (she calls back with her
-    son's number); the new contact may become the primary one."""
+    son's number); the new contact may become the primary one. `at` records a call taken earlier."""
     value, key = clean_contact(data)
     with transaction.atomic(durable=True):
         petitioner = Petitioner.objects.select_for_update().get(pk=petitioner_id)
@@ -233,7 +237,7 @@ def contact_add(*, petitioner_id: int, data: ContactData, added_by: User) -> Con
             holder_name=data.holder_name.strip(),
             is_primary=make_primary,
             created_by=added_by,
-            created_at=timezone.now(),
+            created_at=at or timezone.now(),
         )
 
 
@@ -243,19 +247,24 @@ def validate_attachments(files: tuple[UploadedFile, ...]) -> list[tuple[Uploaded
         raise ValidationError(
             {
                 "attachments": [
-                    _("At most %(count)d files per case.") % {"count": settings.ATTACHMENT_MAX_FILES}
+                    ngettext(
+                        "At most %(count)d file per case.",
+                        "At most %(count)d files per case.",
+                        settings.ATTACHMENT_MAX_FILES,
+                    )
+                    % {"count": settings.ATTACHMENT_MAX_FILES}
                 ]
             }
         )
     checked, errors = [], []
-    limit_mb = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
     for upload in files:
         if upload.size == 0:
             errors.append(_("%(name)s is empty.") % {"name": upload.name})
             continue
         if upload.size > settings.ATTACHMENT_MAX_BYTES:
             errors.append(
-                _("%(name)s is larger than %(limit)d MB.") % {"name": upload.name, "limit": limit_mb}
+                _("%(name)s is larger than %(limit)s.")
+                % {"name": upload.name, "limit": filesizeformat(settings.ATTACHMENT_MAX_BYTES)}
             )
             continue
         head = upload.read(2048)
@@ -280,6 +289,8 @@ def _validate_visit(data: VisitData) -> None:
     representatives = sum(attendee.is_representative for attendee in data.attendees)
     if named == 0 and not (data.case and data.case.anonymous):
         errors["attendees"] = [_("Name at least one person present, or mark the case anonymous.")]
+    if any((attendee.petitioner_id is None) == (attendee.new is None) for attendee in data.attendees):
+        errors["attendees"] = [_("Each person is either a known petitioner or a new one.")]
     if data.persons < max(named, 1):
         errors["persons"] = [
             ngettext(
@@ -295,7 +306,7 @@ def _validate_visit(data: VisitData) -> None:
             % {"max": settings.MAX_REPRESENTATIVES, "count": representatives}
         ]
     if (data.case is None) == (data.repeat_of is None):
-        errors["case"] = [_("Register a new case or link the visit to an existing one, not both.")]
+        errors["case"] = [_("Either register a new case or link the visit to an existing one.")]
     if errors:
         raise ValidationError(errors)
     if data.case is not None:
@@ -311,6 +322,15 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
         for attendee in data.attendees
         if attendee.new is not None
     ]
+    # Caught here: inside the transaction the second would be refused as "already registered"
+    # under the first, a record the refusal itself rolls back.
+    hashes = [
+        identity["id_number_hash"]
+        for _attendee, identity, _contacts in new_people
+        if identity["id_number_hash"]
+    ]
+    if len(hashes) != len(set(hashes)):
+        raise ValidationError({"attendees": [_("The same person is named twice.")]})
     attachments = validate_attachments(data.attachments)
     if data.repeat_of is not None and attachments:
         raise ValidationError({"attachments": [_("Attach files to the case itself, not to a repeat visit.")]})

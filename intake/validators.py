@@ -3,6 +3,7 @@ ValidationError whose message says which part is wrong."""
 
 import datetime
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
@@ -55,8 +56,19 @@ PROVINCE_CODES = frozenset(
 )
 
 _SEPARATORS = re.compile(r"[\s\-()（）]")
-MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$")
-LANDLINE_RE = re.compile(r"^(0\d{2,3})-?(\d{7,8})(?:(?:转|ext\.?|#)(\d{1,6}))?$", re.IGNORECASE)
+# re.ASCII: \d is 0-9 only, so that a number is stored and found by the same digits.
+MOBILE_RE = re.compile(r"^(?:\+?86)?(1[3-9]\d{9})$", re.ASCII)
+# Area codes: 010 and 020–029 have three digits, all others four, so that a number typed without
+# a separator is split the one right way. "-" before an extension accepts our own output again.
+LANDLINE_RE = re.compile(
+    r"^(0(?:10|2\d)|0[3-9]\d{2})-?(\d{7,8})(?:(?:转|ext\.?|#|-)(\d{1,6}))?$", re.IGNORECASE | re.ASCII
+)
+RESIDENT_ID_RE = re.compile(r"[0-9]{17}[0-9X]")
+
+
+def _fold(value: str) -> str:
+    """Full-width characters (what a Chinese input method types: １３９, Ｘ, －) as ASCII."""
+    return unicodedata.normalize("NFKC", value or "")
 
 
 def id_check_char(first17: str) -> str:
@@ -76,14 +88,14 @@ class ResidentId:
 
 
 def parse_resident_id(value: str, *, today: datetime.date | None = None) -> ResidentId:
-    number = _SEPARATORS.sub("", value or "").upper()
+    number = _SEPARATORS.sub("", _fold(value)).upper()
     if len(number) != 18:
         raise ValidationError(
             _("A resident ID has 18 characters; this one has %(count)d."),
             code="id_length",
             params={"count": len(number)},
         )
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if not RESIDENT_ID_RE.fullmatch(number):
         raise ValidationError(
             _("The first 17 characters must be digits and the last a digit or X."),
             code="id_characters",
@@ -114,7 +126,7 @@ def parse_resident_id(value: str, *, today: datetime.date | None = None) -> Resi
 
 
 def normalise_other_document(value: str) -> str:
-    number = _SEPARATORS.sub("", value or "").upper()
+    number = _SEPARATORS.sub("", _fold(value)).upper()
     if not 4 <= len(number) <= 30 or not number.isalnum():
         raise ValidationError(_("A document number has 4 to 30 letters and digits."), code="document_number")
     return number
@@ -128,7 +140,7 @@ def mask_id_number(number: str) -> str:
 
 
 def normalise_mobile(value: str) -> str:
-    match = MOBILE_RE.match(_SEPARATORS.sub("", value or ""))
+    match = MOBILE_RE.match(_SEPARATORS.sub("", _fold(value)))
     if not match:
         raise ValidationError(
             _("A mobile number is 11 digits starting with 13–19, optionally after +86."),
@@ -138,7 +150,7 @@ def normalise_mobile(value: str) -> str:
 
 
 def normalise_landline(value: str) -> str:
-    compact = re.sub(r"[\s()（）]", "", value or "")
+    compact = re.sub(r"[\s()（）]", "", _fold(value))
     match = LANDLINE_RE.match(compact)
     if not match:
         raise ValidationError(

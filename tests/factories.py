@@ -77,3 +77,15 @@ class ContactPointFactory(factory.django.DjangoModelFactory):
     lookup_key = factory.SelfAttribute("value")
     created_by = factory.SelfAttribute("petitioner.created_by")
     created_at = factory.LazyFunction(timezone.now)
+
+
+def resident_id_number(n: int, *, region: str = "320509") -> str:
+    """A valid resident ID (GB 11643) for the n-th test person: born on a different day for each
+    thousand, sequence n % 1000, with its check character."""
+    import datetime
+
+    from intake.validators import id_check_char
+
+    born = datetime.date(1950, 1, 1) + datetime.timedelta(days=n // 1000)
+    first17 = f"{region}{born:%Y%m%d}{n % 1000:03d}"
+    return first17 + id_check_char(first17)
