@@ -1,0 +1,53 @@
+"""How the services' exceptions reach API clients (DESIGN.md §6, errors).
+
+Services raise Django's ValidationError (a dict of field → messages), PermissionDenied and
+cases.services.TransitionNotAllowed; views let them through, and this handler gives them the same
+shapes DRF uses for its own errors: 400 {field: [messages]}, 403 {"detail"}, 409 {"detail"}.
+"""
+
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import OpenApiResponse
+from rest_framework import exceptions, status
+from rest_framework.serializers import as_serializer_error
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from cases.services import TransitionNotAllowed
+
+
+class Conflict(exceptions.APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_detail = _("This action is not possible in the case's current state.")
+    default_code = "transition_not_allowed"
+
+
+def validation_error(exc: DjangoValidationError) -> exceptions.ValidationError:
+    detail = as_serializer_error(exc)
+    if NON_FIELD_ERRORS in detail:
+        detail[api_settings.NON_FIELD_ERRORS_KEY] = detail.pop(NON_FIELD_ERRORS)
+    return exceptions.ValidationError(detail)
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError):
+        exc = validation_error(exc)
+    elif isinstance(exc, TransitionNotAllowed):
+        exc = Conflict(str(exc))
+    # DRF itself turns Http404 into 404 and Django's PermissionDenied into 403, keeping the message.
+    return drf_exception_handler(exc, context)
+
+
+_ERROR_DESCRIPTIONS = {
+    400: "Invalid input: messages by field, nested where the payload is nested.",
+    403: "The user's role may not do this.",
+    404: "No such object, or not one the user may see.",
+    409: "Not possible in the case's current state.",
+    429: "The account is locked after too many failed logins.",
+}
+
+
+def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+    """The error answers an operation can give, for its OpenAPI description."""
+    return {code: OpenApiResponse(description=_ERROR_DESCRIPTIONS[code]) for code in codes}

@@ -1,0 +1,61 @@
+"""Who may use which part of the API, by role (DESIGN.md §3). Which cases a user may see at all is
+a query, not a permission: see cases.selectors.cases_visible_to."""
+
+from axes.helpers import get_lockout_message
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import status
+from rest_framework.authtoken.serializers import AuthTokenSerializer
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.exceptions import APIException, ValidationError
+from rest_framework.permissions import SAFE_METHODS, BasePermission
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from petition_desk.api_errors import error_responses
+
+
+def reads_intake(user) -> bool:
+    """The window's records are read by the window itself, leaders and administrators."""
+    return user.is_receptionist or user.is_leader or user.is_administrator
+
+
+class IntakeAccess(BasePermission):
+    """Petitioners, visits and the daily tally: the window registers, leaders and administrators
+    read; department staff see none of it (they reach petitioners only through their cases)."""
+
+    def has_permission(self, request, view) -> bool:
+        user = request.user
+        if not (user and user.is_authenticated):
+            return False
+        if request.method in SAFE_METHODS:
+            self.message = _("Your role may not see the window's records.")
+            return reads_intake(user)
+        self.message = _("Only the reception window registers petitioners and visits.")
+        return user.is_receptionist
+
+
+class LockedOut(APIException):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "locked_out"
+
+
+class ObtainTokenView(ObtainAuthToken):
+    """POST username and password → {"token": …}. ObtainAuthToken passes the request to
+    authenticate(), so django-axes counts failures here as on the login page; a locked-out
+    account is told so instead of being told its password is wrong."""
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Obtain an API token",
+        responses={200: AuthTokenSerializer, **error_responses(400, 429)},
+    )
+    def post(self, request: Request, *args, **kwargs) -> Response:
+        try:
+            return super().post(request, *args, **kwargs)
+        except ValidationError:
+            # Set by axes' backend on the request it was given: DRF's, not the HttpRequest the
+            # axes middleware looks at, so the middleware's lockout page never comes.
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut(get_lockout_message()) from None
+            raise

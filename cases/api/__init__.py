@@ -1,0 +1,1 @@
+"""REST API of cases and the reference lists a registration needs."""

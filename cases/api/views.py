@@ -1,0 +1,89 @@
+"""Cases and the reference lists. Which cases a user sees comes from cases.selectors: for
+department staff another department's case is simply not in the queryset, hence 404."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import viewsets
+
+from petition_desk.api_errors import error_responses
+
+from ..models import Case, Category, Department, Place, Status, SubjectArea
+from ..selectors import case_detail_for, case_list_for
+from .serializers import (
+    CaseDetailSerializer,
+    CaseListSerializer,
+    CategorySerializer,
+    DepartmentSerializer,
+    PlaceSerializer,
+    SubjectAreaSerializer,
+)
+
+
+@extend_schema(tags=["reference"])
+class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
+    """A short list every role reads whole, to fill a form."""
+
+    pagination_class = None
+    filter_backends = []
+
+
+class DepartmentViewSet(ReferenceViewSet):
+    queryset = Department.objects.filter(is_active=True)
+    serializer_class = DepartmentSerializer
+
+
+class CategoryViewSet(ReferenceViewSet):
+    queryset = Category.objects.all()
+    serializer_class = CategorySerializer
+
+
+class SubjectAreaViewSet(ReferenceViewSet):
+    queryset = SubjectArea.objects.all()
+    serializer_class = SubjectAreaSerializer
+
+
+class PlaceViewSet(ReferenceViewSet):
+    queryset = Place.objects.all()
+    serializer_class = PlaceSerializer
+
+
+class CaseFilter(django_filters.FilterSet):
+    status = django_filters.ChoiceFilter(choices=Status.choices)
+    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all())
+    q = django_filters.CharFilter(method="filter_number", label=_("Case number or tracking code (exact)"))
+
+    class Meta:
+        model = Case
+        fields = ["status", "department"]
+
+    def filter_number(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(Q(number=value) | Q(tracking_code=value.upper()))
+
+
+@extend_schema_view(
+    list=extend_schema(
+        summary="Cases",
+        description="Department staff see their department's cases only.",
+        responses={200: CaseListSerializer(many=True), **error_responses(400)},
+    ),
+    retrieve=extend_schema(
+        summary="A case with its petitioners, visits, attachments and timeline",
+        responses={200: CaseDetailSerializer, **error_responses(404)},
+    ),
+)
+@extend_schema(tags=["cases"])
+class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+    filterset_class = CaseFilter
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular generating the schema
+            return Case.objects.none()
+        if self.action == "retrieve":
+            return case_detail_for(self.request.user)
+        return case_list_for(self.request.user)
+
+    def get_serializer_class(self):
+        return CaseDetailSerializer if self.action == "retrieve" else CaseListSerializer

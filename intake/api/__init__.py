@@ -1,0 +1,1 @@
+"""REST API of the window desk: windows, petitioners and their contacts, visits, the daily tally."""

@@ -1,0 +1,27 @@
+"""REST API v1, mounted at /api/v1/ (DESIGN.md §6); the schema is served at /api/schema/."""
+
+from django.urls import path
+from rest_framework.routers import DefaultRouter
+
+from accounts.api import ObtainTokenView
+from cases.api.views import CaseViewSet, CategoryViewSet, DepartmentViewSet, PlaceViewSet, SubjectAreaViewSet
+from intake.api.stats import DailyTallyView
+from intake.api.views import PetitionerViewSet, VisitViewSet, WindowViewSet
+
+app_name = "api"
+
+router = DefaultRouter()
+router.register("departments", DepartmentViewSet)
+router.register("categories", CategoryViewSet)
+router.register("subject-areas", SubjectAreaViewSet)
+router.register("places", PlaceViewSet)
+router.register("windows", WindowViewSet)
+router.register("petitioners", PetitionerViewSet)
+router.register("visits", VisitViewSet)
+router.register("cases", CaseViewSet, basename="case")
+
+urlpatterns = [
+    path("auth/token/", ObtainTokenView.as_view(), name="token"),
+    path("stats/daily/", DailyTallyView.as_view(), name="stats-daily"),
+    *router.urls,
+]

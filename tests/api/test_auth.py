@@ -1,0 +1,87 @@
+import pytest
+from axes.helpers import get_lockout_message
+from rest_framework.authtoken.models import Token
+from rest_framework.test import APIClient
+
+TOKEN_URL = "/api/v1/auth/token/"
+
+
+@pytest.mark.django_db
+def test_token_is_given_for_the_right_password_and_opens_the_api(receptionist):
+    client = APIClient()
+
+    response = client.post(TOKEN_URL, {"username": "reception", "password": "demo12345!"}, format="json")
+
+    assert response.status_code == 200
+    token = response.json()["token"]
+    assert token == Token.objects.get(user=receptionist).key
+    client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    assert client.get("/api/v1/categories/").status_code == 200
+
+
+@pytest.mark.django_db
+def test_wrong_password_gets_no_token(receptionist):
+    response = APIClient().post(TOKEN_URL, {"username": "reception", "password": "wrong"}, format="json")
+
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+    assert not Token.objects.exists()
+
+
+@pytest.mark.django_db
+def test_locked_out_account_gets_no_token_even_with_the_right_password(receptionist, settings):
+    """django-axes counts failures through the token endpoint too: it is no way around the lockout."""
+    client = APIClient()
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(TOKEN_URL, {"username": "reception", "password": "wrong"}, format="json")
+
+    response = client.post(TOKEN_URL, {"username": "reception", "password": "demo12345!"}, format="json")
+
+    assert response.status_code == 429
+    assert response.json()["detail"] == get_lockout_message()
+    assert not Token.objects.exists()
+
+
+@pytest.mark.django_db
+def test_bad_token_is_refused(reference):
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token not-a-token")
+
+    assert client.get("/api/v1/categories/").status_code == 401
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/departments/",
+        "/api/v1/categories/",
+        "/api/v1/subject-areas/",
+        "/api/v1/places/",
+        "/api/v1/windows/",
+        "/api/v1/petitioners/?q=王秀英",
+        "/api/v1/visits/",
+        "/api/v1/cases/",
+        "/api/v1/stats/daily/",
+    ],
+)
+def test_anonymous_is_asked_to_authenticate(anonymous_api, url):
+    response = anonymous_api.get(url)
+
+    assert response.status_code == 401
+    assert response["WWW-Authenticate"] == "Token"
+
+
+@pytest.mark.django_db
+def test_anonymous_cannot_register(anonymous_api, reference):
+    response = anonymous_api.post("/api/v1/visits/", {"window": reference["window"].pk}, format="json")
+
+    assert response.status_code == 401
+
+
+@pytest.mark.django_db
+def test_session_login_works_for_the_browser(receptionist, reference):
+    client = APIClient()
+    client.force_login(receptionist)
+
+    assert client.get("/api/v1/windows/").status_code == 200
