@@ -3,6 +3,7 @@ from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class Role(models.TextChoices):
@@ -22,7 +23,7 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     department = models.ForeignKey(
         "cases.Department",
-        verbose_name=_("department"),
+        verbose_name=pgettext_lazy("of a user", "department"),
         on_delete=models.PROTECT,
         null=True,
         blank=True,
@@ -45,6 +46,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.get_full_name() or self.username
+
+    def get_full_name(self):
+        # Chinese order: family name first, no space (张进军).
+        return f"{self.last_name}{self.first_name}".strip()
 
     @property
     def is_receptionist(self) -> bool:

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .fields import EncryptedTextField
 
@@ -37,7 +38,7 @@ class IdType(models.TextChoices):
 class Petitioner(models.Model):
     """A person who petitions (信访人); the identity may be partial."""
 
-    name = models.CharField(_("name"), max_length=50, db_index=True)
+    name = models.CharField(pgettext_lazy("person", "name"), max_length=50, db_index=True)
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, default=Gender.UNKNOWN)
     id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, default=IdType.NONE)
     id_number = EncryptedTextField(_("ID number"), blank=True)

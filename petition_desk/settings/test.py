@@ -46,3 +46,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="petition-desk-media-")
 CELERY_DATA_DIR = tempfile.mkdtemp(prefix="petition-desk-celery-")
+# Static files straight from the app folders: the suite never runs collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True

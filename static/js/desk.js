@@ -1,0 +1,74 @@
+// The window desk: add rows for a group visit, take a candidate as the person or the case, and
+// register with Ctrl+Enter. Events are delegated because htmx replaces the candidate list.
+(function () {
+  "use strict";
+  const form = document.getElementById("visit-form");
+  if (!form) return;
+  const people = document.getElementById("people");
+  const total = form.querySelector("[name=people-TOTAL_FORMS]");
+  const template = document.getElementById("person-template");
+
+  document.getElementById("add-person").addEventListener("click", function () {
+    const index = parseInt(total.value, 10);
+    const html = template.innerHTML.replace(/__prefix__/g, String(index));
+    people.insertAdjacentHTML("beforeend", html);
+    total.value = String(index + 1);
+    const row = people.lastElementChild;
+    htmx.process(row);
+    const name = row.querySelector("[name$=-name]");
+    if (name) name.focus();
+  });
+
+  function currentRow() {
+    const active = document.activeElement && document.activeElement.closest(".person-row");
+    return active || people.querySelector(".person-row:last-child");
+  }
+
+  let lastRow = people.querySelector(".person-row");
+  people.addEventListener("focusin", function (event) {
+    lastRow = event.target.closest(".person-row") || lastRow;
+  });
+
+  function setRepeat(caseId, number) {
+    form.querySelector("[name=repeat_of]").value = caseId || "";
+    document.getElementById("repeat-number").textContent = number || "";
+    document.getElementById("repeat-banner").classList.toggle("d-none", !caseId);
+    const caseFields = document.getElementById("case-fields");
+    caseFields.disabled = Boolean(caseId);
+    caseFields.hidden = Boolean(caseId);
+  }
+
+  document.getElementById("candidates").addEventListener("click", function (event) {
+    const card = event.target.closest(".candidate");
+    if (!card) return;
+    if (event.target.closest(".choose-person")) {
+      const row = lastRow || currentRow();
+      row.querySelector("[name$=-petitioner]").value = card.dataset.petitioner;
+      const name = row.querySelector("[name$=-name]");
+      name.value = card.dataset.name;
+      row.querySelectorAll("input:not([type=hidden]):not([type=checkbox]), select").forEach(function (input) {
+        if (input !== name) input.disabled = true;
+      });
+      name.readOnly = true;
+    }
+    const link = event.target.closest(".link-case");
+    if (link) {
+      const row = lastRow || currentRow();
+      if (!row.querySelector("[name$=-petitioner]").value) {
+        card.querySelector(".choose-person").click();
+      }
+      setRepeat(link.dataset.case, link.dataset.number);
+    }
+  });
+
+  document.getElementById("repeat-cancel").addEventListener("click", function () {
+    setRepeat("", "");
+  });
+
+  form.addEventListener("keydown", function (event) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      form.requestSubmit();
+    }
+  });
+})();

@@ -1,0 +1,214 @@
+"""Logging in and out: each role lands on its own page; five failed logins lock the account for
+ten minutes (django-axes); an idle session ends after thirty minutes, activity keeps it alive.
+
+django-axes needs the request at authentication, so these tests post the login form itself
+instead of calling client.login()."""
+
+import datetime
+
+import pytest
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db.models import F
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import UserFactory
+
+pytestmark = [pytest.mark.django_db]
+
+PASSWORD = "demo12345!"  # the factories' password
+
+
+@pytest.fixture
+def client():
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+@pytest.fixture
+def administrator(db):
+    return UserFactory(username="admin", role="administrator", is_staff=True, is_superuser=True)
+
+
+def log_in(client, username, password=PASSWORD):
+    return client.post(reverse("login"), {"username": username, "password": password})
+
+
+def is_logged_in(client) -> bool:
+    return "_auth_user_id" in client.session
+
+
+# --- landing ----------------------------------------------------------------------------------
+
+
+def test_the_login_page_opens_without_login(client):
+    response = client.get(reverse("login"))
+
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert 'name="username"' in text and 'name="password"' in text
+    assert 'value="Log in"' in text
+
+
+@pytest.mark.parametrize(
+    ("user", "home"),
+    [
+        ("receptionist", "intake:desk"),
+        ("leader", "cases:sign_off_queue"),
+        ("department_user", "cases:inbox"),
+        ("administrator", "admin:index"),
+    ],
+)
+def test_each_role_lands_on_its_own_page(client, request, user, home):
+    user = request.getfixturevalue(user)
+
+    response = log_in(client, user.username)
+
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    landing = client.get(reverse("home"))
+    assert landing.status_code == 302 and landing["Location"] == reverse(home)
+    assert client.get(reverse(home)).status_code == 200
+
+
+def test_a_logged_in_user_opening_the_login_page_goes_home(client, receptionist):
+    log_in(client, receptionist.username)
+
+    response = client.get(reverse("login"))
+
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+
+
+def test_a_wrong_password_is_refused_on_the_login_page(client, receptionist):
+    response = log_in(client, receptionist.username, "wrong-password")
+
+    assert response.status_code == 200
+    assert "Please enter a correct username and password." in response.content.decode()
+    assert not is_logged_in(client)
+
+
+# --- lockout ----------------------------------------------------------------------------------
+
+
+def fail_five_times(client, username):
+    return [log_in(client, username, f"wrong-{n}") for n in range(5)]
+
+
+def test_five_failed_logins_lock_the_account(client, receptionist):
+    responses = fail_five_times(client, receptionist.username)
+
+    # the fifth failure already answers with the lockout page
+    assert [response.status_code for response in responses] == [200, 200, 200, 200, 429]
+    assert AccessAttempt.objects.get(username=receptionist.username).failures_since_start == 5
+
+    # and the sixth attempt, even with the right password, is refused
+    response = log_in(client, receptionist.username)
+    assert response.status_code == 429
+    assert "Account locked" in response.content.decode()
+    assert "locked for 10 minutes" in response.content.decode()
+    assert not is_logged_in(client)
+
+
+def test_the_lock_is_per_account_not_per_address(client, receptionist, leader):
+    """The windows share one NAT address: one locked account does not lock the others."""
+    fail_five_times(client, receptionist.username)
+
+    log_in(client, leader.username)
+
+    assert is_logged_in(client)
+
+
+def travel(minutes: float) -> None:
+    """Time passes for django-axes: its failed attempts move into the past."""
+    AccessAttempt.objects.update(attempt_time=F("attempt_time") - datetime.timedelta(minutes=minutes))
+
+
+def test_the_lock_holds_for_nine_minutes(client, receptionist):
+    fail_five_times(client, receptionist.username)
+
+    travel(9)
+
+    assert log_in(client, receptionist.username).status_code == 429
+    assert not is_logged_in(client)
+
+
+def test_the_lock_lifts_after_ten_minutes(client, receptionist):
+    assert datetime.timedelta(minutes=10) == settings.AXES_COOLOFF_TIME
+    fail_five_times(client, receptionist.username)
+
+    travel(10.1)
+
+    response = log_in(client, receptionist.username)
+    assert response.status_code == 302 and is_logged_in(client)
+    # a successful login forgets the failures
+    assert not AccessAttempt.objects.filter(username=receptionist.username).exists()
+
+
+# --- the session ------------------------------------------------------------------------------
+
+
+def session_row(client) -> Session:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_an_idle_session_lasts_thirty_minutes_and_each_request_renews_it(client, receptionist):
+    assert settings.SESSION_COOKIE_AGE == 30 * 60
+    log_in(client, receptionist.username)
+    thirty_minutes = datetime.timedelta(minutes=30)
+    assert abs(session_row(client).expire_date - (timezone.now() + thirty_minutes)) < datetime.timedelta(
+        seconds=30
+    )
+
+    # 29 idle minutes later, one more request gives her another thirty
+    Session.objects.filter(pk=session_row(client).pk).update(
+        expire_date=timezone.now() + datetime.timedelta(minutes=1)
+    )
+    response = client.get(reverse("intake:desk"))
+
+    assert response.status_code == 200
+    assert abs(session_row(client).expire_date - (timezone.now() + thirty_minutes)) < datetime.timedelta(
+        seconds=30
+    )
+    # the cookie is renewed with every answer, and ends with the browser
+    cookie = response.cookies[settings.SESSION_COOKIE_NAME]
+    assert cookie.value == client.session.session_key
+    assert not cookie["max-age"] and not cookie["expires"]
+
+
+def test_a_session_idle_for_thirty_minutes_has_ended(client, receptionist):
+    log_in(client, receptionist.username)
+    Session.objects.filter(pk=session_row(client).pk).update(
+        expire_date=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+    response = client.get(reverse("intake:desk"))
+
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("login"))
+
+
+# --- logout -----------------------------------------------------------------------------------
+
+
+def test_logging_out_takes_a_post(client, receptionist):
+    log_in(client, receptionist.username)
+
+    assert client.get(reverse("logout")).status_code == 405
+    assert is_logged_in(client)
+
+    response = client.post(reverse("logout"))
+
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+    assert not is_logged_in(client)
+    assert client.get(reverse("intake:desk")).status_code == 302
+
+
+def test_the_log_out_button_is_a_form_that_posts(client, receptionist):
+    log_in(client, receptionist.username)
+
+    text = client.get(reverse("intake:desk")).content.decode()
+
+    assert f'<form action="{reverse("logout")}" method="post">' in text

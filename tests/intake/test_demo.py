@@ -1,0 +1,86 @@
+"""`manage.py seed_demo`: the demo users and the story's day (shared/seed), loaded once however
+often it runs. The day must read as the story ends: "7 batches of ordinary petitions and 1 group
+petition"."""
+
+import io
+
+import pytest
+from django.apps import apps
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.utils import timezone
+
+from accounts.models import User
+from intake.demo import DEMO_PASSWORD, ELDERLY_WOMAN_ID, story_day
+from intake.models import Petitioner
+from intake.selectors import cases_missing_contact, daily_tally
+from intake.services import id_number_hash
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+
+def seed_demo() -> str:
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def row_counts() -> dict[str, int]:
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+@pytest.fixture
+def seeded() -> str:
+    return seed_demo()
+
+
+def test_seed_demo_prints_the_demo_users_and_their_password(seeded):
+    assert DEMO_PASSWORD in seeded
+    for username in ("reception", "leader", "housing", "labour", "admin"):
+        assert f"  {username} " in seeded
+    day = story_day(timezone.localdate())
+    assert f"/desk/tally/?date={day:%Y-%m-%d}" in seeded
+
+
+def test_the_demo_users_have_their_roles_and_departments(seeded):
+    users = {user.username: user for user in User.objects.select_related("department")}
+
+    assert users["reception"].role == "receptionist"
+    assert users["leader"].role == "leader"
+    assert (users["housing"].role, users["housing"].department.name) == ("department", "住建局")
+    assert (users["labour"].role, users["labour"].department.name) == ("department", "人社局")
+    assert users["admin"].is_superuser
+    assert all(user.check_password(DEMO_PASSWORD) for user in users.values())
+
+
+def test_seed_demo_twice_changes_nothing(seeded):
+    before = row_counts()
+
+    again = seed_demo()
+
+    assert row_counts() == before
+    assert "The story's day was already loaded." in again
+
+
+def test_the_storys_day_reads_seven_ordinary_batches_one_group_visit_and_one_repeat(seeded):
+    tally = daily_tally(day=story_day(timezone.localdate())).total
+
+    assert (tally.ordinary_batches, tally.group_batches, tally.group_persons) == (7, 1, 32)
+    assert tally.repeats == 1
+    assert tally.new_cases == 7
+
+
+def test_the_elderly_womans_sons_phone_is_on_her_record(seeded):
+    woman = Petitioner.objects.get(id_number_hash=id_number_hash("resident_id", ELDERLY_WOMAN_ID))
+    phone = woman.contacts.get(kind="mobile")
+
+    assert woman.name == "沈桂英"
+    assert (phone.relation, phone.holder_name) == ("son", "沈建明")
+    assert phone.created_by.username == "reception"
+    assert not cases_missing_contact().filter(petitioners=woman).exists()
+
+
+def test_seed_demo_refuses_outside_demo_settings(db):
+    with override_settings(DEMO_MODE=False), pytest.raises(CommandError):
+        seed_demo()
+    assert not User.objects.exists()

@@ -1,0 +1,497 @@
+"""The window desk's pages: who may open them, what a refused registration shows and leaves behind,
+where the full ID number appears, and how many queries the lists take."""
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.models import Attachment, Case, CaseEvent
+from cases.services import CaseData
+from intake.models import ContactPoint, Petitioner, Visit
+from intake.services import Attendee, ContactData, PetitionerData, VisitData, visit_register
+from intake.validators import id_check_char
+from tests.factories import PlaceFactory, UserFactory, WindowFactory
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+WOMAN_ID = "32058419460315042" + id_check_char("32058419460315042")
+WOMAN_ID_MASKED = "3205**********042" + WOMAN_ID[-1]
+WRONG_CHECK_CHAR = "1" if WOMAN_ID[-1] != "1" else "2"
+PDF_BYTES = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def client_for(user) -> Client:
+    """A browser in English (the source strings), logged in as the user, or anonymous."""
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def person(name: str, *, id_number: str = "", phone: str = "", address: str = "", representative=False):
+    contacts = [ContactData(kind="mobile", value=phone)] if phone else []
+    if address:
+        contacts.append(ContactData(kind="address", value=address))
+    return Attendee(
+        new=PetitionerData(
+            name=name,
+            id_type="resident_id" if id_number else "none",
+            id_number=id_number,
+            address=address,
+            contacts=tuple(contacts),
+        ),
+        is_representative=representative,
+    )
+
+
+def register(receptionist, reference, people, *, persons=None, place=None, window=None, attachments=()):
+    return visit_register(
+        data=VisitData(
+            window_id=(window or reference["window"]).pk,
+            persons=persons or len(people),
+            attendees=tuple(people),
+            case=CaseData(
+                facts="原有住宅面临拆迁，安置面积不足。",
+                request="希望政府在安置上给予帮助。",
+                category_id=reference["category"].pk,
+                subject_area_id=reference["subject_area"].pk,
+                place_id=(place or reference["place"]).pk,
+            ),
+            attachments=tuple(attachments),
+        ),
+        receptionist=receptionist,
+    )
+
+
+def register_woman(receptionist, reference, **fields) -> Visit:
+    """The elderly woman: her ID card and her address, no phone."""
+    woman = person("沈桂英", id_number=WOMAN_ID, address="黎里镇城司村沈家浜18号")
+    return register(receptionist, reference, [woman], **fields)
+
+
+def desk_form(reference, people=None, **fields) -> dict:
+    """What the desk's form posts: one visit, its people's rows and the matter."""
+    people = people if people is not None else [{"name": "沈桂英", "id_number": WOMAN_ID}]
+    data = {
+        "window": reference["window"].pk,
+        "visited_at": "",
+        "persons": 1,
+        "note": "",
+        "repeat_of": "",
+        "people-TOTAL_FORMS": len(people),
+        "people-INITIAL_FORMS": 0,
+        "people-MIN_NUM_FORMS": 0,
+        "people-MAX_NUM_FORMS": 50,
+        "facts": "原有住宅面临拆迁，安置面积不足。",
+        "request": "希望政府在安置上给予帮助。",
+        "reasons": "",
+        "category": reference["category"].pk,
+        "subject_area": reference["subject_area"].pk,
+        "place": reference["place"].pk,
+        "organisation": "",
+    }
+    for index, row in enumerate(people):
+        row = {"gender": "unknown", "id_type": "resident_id", "phone_relation": "self"} | row
+        for name, value in row.items():
+            if value is True:
+                value = "on"
+            data[f"people-{index}-{name}"] = value
+    return data | fields
+
+
+def row_counts() -> dict[str, int]:
+    """What a refused registration must leave as it was."""
+    return {
+        model.__name__: model.objects.count()
+        for model in (Petitioner, ContactPoint, Visit, Case, CaseEvent, Attachment)
+    }
+
+
+def page_text(response) -> str:
+    return response.content.decode()
+
+
+# --- who may open what ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def woman(receptionist, reference) -> Petitioner:
+    return register_woman(receptionist, reference).petitioners.get()
+
+
+def intake_pages(woman) -> dict[str, str]:
+    return {
+        "desk": reverse("intake:desk"),
+        "lookup": reverse("intake:lookup") + f"?people-0-id_number={WOMAN_ID}",
+        "tally": reverse("intake:tally"),
+        "missing contacts": reverse("intake:missing_contacts"),
+        "petitioner": reverse("intake:petitioner", args=[woman.pk]),
+    }
+
+
+def statuses(user, pages: dict[str, str]) -> dict[str, int]:
+    client = client_for(user)
+    return {name: client.get(url).status_code for name, url in pages.items()}
+
+
+def test_the_receptionist_reaches_every_page_of_the_desk(receptionist, woman):
+    assert statuses(receptionist, intake_pages(woman)) == {
+        "desk": 200,
+        "lookup": 200,
+        "tally": 200,
+        "missing contacts": 200,
+        "petitioner": 200,
+    }
+
+
+def test_the_leader_reads_the_tally_and_petitioners_but_does_not_register(leader, woman):
+    assert statuses(leader, intake_pages(woman)) == {
+        "desk": 403,
+        "lookup": 403,
+        "tally": 200,
+        "missing contacts": 200,
+        "petitioner": 200,
+    }
+
+
+def test_department_staff_see_none_of_the_desks_pages(department_user, woman):
+    assert statuses(department_user, intake_pages(woman)) == {
+        "desk": 403,
+        "lookup": 403,
+        "tally": 403,
+        "missing contacts": 403,
+        "petitioner": 403,
+    }
+
+
+def test_the_leader_may_not_add_a_contact(leader, woman):
+    response = client_for(leader).post(
+        reverse("intake:petitioner", args=[woman.pk]), {"kind": "mobile", "value": "13962598765"}
+    )
+
+    assert response.status_code == 403
+    assert not woman.contacts.filter(kind="mobile").exists()
+
+
+def test_the_desk_does_not_take_a_registration_from_the_leader(leader, reference):
+    before = row_counts()
+
+    response = client_for(leader).post(reverse("intake:desk"), desk_form(reference))
+
+    assert response.status_code == 403
+    assert row_counts() == before
+
+
+def test_anonymous_users_are_sent_to_the_login_page(woman):
+    for name, url in intake_pages(woman).items():
+        response = client_for(None).get(url)
+
+        assert response.status_code == 302, name
+        assert response["Location"].startswith(reverse("login") + "?next="), name
+
+
+def test_a_page_that_does_not_exist_is_404_for_the_petitioner(receptionist, db):
+    response = client_for(receptionist).get(reverse("intake:petitioner", args=[999_999]))
+
+    assert response.status_code == 404
+
+
+# --- registering at the desk ------------------------------------------------------------------
+
+
+def test_the_desk_registers_a_visit_and_says_the_case_number(receptionist, reference):
+    client = client_for(receptionist)
+
+    response = client.post(reverse("intake:desk"), desk_form(reference), follow=True)
+
+    case = Case.objects.get()
+    assert response.redirect_chain == [(reverse("intake:desk"), 302)]
+    assert f"Case {case.number} registered and sent for sign-off; tracking code {case.tracking_code}." in (
+        page_text(response)
+    )
+    woman = Petitioner.objects.get()
+    assert (woman.name, woman.id_number, woman.gender) == ("沈桂英", WOMAN_ID, "female")
+    assert client.session["window_id"] == reference["window"].pk
+
+
+def test_the_desk_registers_a_group_visit_of_32_with_five_representatives(receptionist, reference):
+    people = [
+        {"name": f"工人{n}", "mobile": f"1391350000{n}", "is_representative": True} for n in range(1, 6)
+    ]
+
+    response = client_for(receptionist).post(
+        reverse("intake:desk"), desk_form(reference, people, persons=32, in_litigation="on")
+    )
+
+    assert response.status_code == 302
+    visit = Visit.objects.get()
+    assert (visit.persons, visit.is_group) == (32, True)
+    assert visit.attendances.filter(is_representative=True).count() == 5
+    assert visit.case.is_group and visit.case.in_litigation
+
+
+def test_a_known_petitioner_chosen_at_the_desk_needs_no_other_field(receptionist, reference, woman):
+    """The desk disables a chosen petitioner's other fields, and a disabled field is not posted: the
+    row's petitioner alone must be enough, for a repeat as for a new case."""
+    earlier = woman.cases.get()
+    row = {"petitioner": woman.pk, "name": woman.name}
+    data = {
+        key: value
+        for key, value in desk_form(reference, [row], repeat_of=earlier.pk).items()
+        if not key.endswith(("-gender", "-id_type", "-phone_relation"))
+    }
+
+    response = client_for(receptionist).post(reverse("intake:desk"), data, follow=True)
+
+    assert f"Repeat visit registered on case {earlier.number}." in page_text(response)
+    assert Case.objects.count() == 1 and Petitioner.objects.count() == 1
+    repeat = Visit.objects.get(is_repeat=True)
+    assert repeat.case == earlier and list(repeat.petitioners.all()) == [woman]
+
+
+def _text_file_named_pdf():
+    return {"attachments": [SimpleUploadedFile("scan.pdf", b"just some text, not a PDF", "application/pdf")]}
+
+
+def _too_large_pdf():
+    return {"attachments": [SimpleUploadedFile("scan.pdf", PDF_BYTES + b" " * 200, "application/pdf")]}
+
+
+INVALID_INPUT = {
+    "bad check digit": (
+        {"people": [{"name": "沈桂英", "id_number": WOMAN_ID[:-1] + WRONG_CHECK_CHAR}]},
+        "The check digit (the 18th character) does not match the other 17 digits.",
+    ),
+    "bad phone": (
+        {"people": [{"name": "沈桂英", "mobile": "1234567"}]},
+        "A mobile number is 11 digits starting with 13–19, optionally after +86.",
+    ),
+    "persons fewer than named": (
+        {"people": [{"name": "徐丽"}, {"name": "徐建平"}], "persons": 1},
+        "At least 2 persons came: the number of persons cannot be smaller.",
+    ),
+    "six representatives": (
+        {
+            "people": [{"name": f"工人{n}", "is_representative": True} for n in range(1, 7)],
+            "persons": 32,
+        },
+        "A group may name at most 5 representatives (Art. 20); 6 were named.",
+    ),
+    "nobody named": (
+        {"people": [{"name": ""}]},
+        "Name at least one person present, or mark the case anonymous.",
+    ),
+    "missing facts": ({"facts": "  "}, "This field is required."),
+    "missing request": ({"request": ""}, "This field is required."),
+    "text file named .pdf": (
+        _text_file_named_pdf,
+        "scan.pdf is not an accepted file (PDF document、JPEG image、PNG image、TIFF scan).",
+    ),
+    "too large": (_too_large_pdf, "scan.pdf is larger than 100"),
+}
+
+
+@override_settings(ATTACHMENT_MAX_BYTES=100)
+@pytest.mark.parametrize("mistake", list(INVALID_INPUT))
+def test_a_refused_registration_shows_why_and_saves_nothing(receptionist, reference, mistake):
+    # given
+    register(receptionist, reference, [person("钱福根", phone="13962512345")])
+    before = row_counts()
+    change, message = INVALID_INPUT[mistake]
+    change = change() if callable(change) else dict(change)
+    people = change.pop("people", None)
+    data = desk_form(reference, people, **change)
+
+    # when
+    response = client_for(receptionist).post(reverse("intake:desk"), data)
+
+    # then the form comes back with the message, and not a row was written
+    assert response.status_code == 200
+    assert "The visit was not registered: correct the fields marked below." in page_text(response)
+    assert message in page_text(response)
+    assert row_counts() == before
+
+
+@pytest.mark.parametrize("field", ["facts", "request"])
+def test_a_missing_field_of_the_matter_is_marked_beside_it(receptionist, reference, field):
+    response = client_for(receptionist).post(reverse("intake:desk"), desk_form(reference, **{field: ""}))
+
+    assert response.context["case_form"].errors == {field: ["This field is required."]}
+
+
+def test_a_visit_in_the_future_is_refused(receptionist, reference):
+    tomorrow = timezone.localtime() + datetime.timedelta(days=1)
+
+    response = client_for(receptionist).post(
+        reverse("intake:desk"), desk_form(reference, visited_at=f"{tomorrow:%Y-%m-%dT%H:%M}")
+    )
+
+    assert "A visit cannot be registered in the future." in page_text(response)
+    assert not Visit.objects.exists()
+
+
+def test_a_refused_registration_keeps_what_was_typed(receptionist, reference):
+    data = desk_form(reference, [{"name": "沈桂英", "id_number": WOMAN_ID[:-1] + WRONG_CHECK_CHAR}])
+
+    response = client_for(receptionist).post(reverse("intake:desk"), data)
+
+    assert 'value="沈桂英"' in page_text(response)
+    assert "原有住宅面临拆迁" in page_text(response)
+
+
+def test_choosing_a_window_keeps_it_for_the_session(receptionist, reference):
+    other = WindowFactory(name="2号窗口", sort_order=1)
+    client = client_for(receptionist)
+
+    response = client.post(reverse("intake:choose_window"), {"window": other.pk})
+
+    assert response.status_code == 302
+    assert client.get(reverse("intake:desk")).context["window"] == other
+
+
+# --- contacts on the petitioner's page --------------------------------------------------------
+
+
+def test_her_sons_phone_is_added_listed_and_in_her_history(receptionist, woman):
+    url = reverse("intake:petitioner", args=[woman.pk])
+    client = client_for(receptionist)
+
+    response = client.post(
+        url,
+        {"kind": "mobile", "value": "139 6259 8765", "relation": "son", "holder_name": "沈建明"},
+        follow=True,
+    )
+
+    assert "Contact 13962598765 added." in page_text(response)
+    phone = woman.contacts.get(kind="mobile")
+    assert (phone.value, phone.relation, phone.holder_name, phone.created_by) == (
+        "13962598765",
+        "son",
+        "沈建明",
+        receptionist,
+    )
+    assert "Contact added: Mobile 13962598765 (Son), by 张进军" in page_text(response)
+    assert not client.get(reverse("intake:missing_contacts")).context["page"].object_list
+
+
+def test_a_wrong_phone_is_refused_on_her_page(receptionist, woman):
+    response = client_for(receptionist).post(
+        reverse("intake:petitioner", args=[woman.pk]), {"kind": "mobile", "value": "13962", "relation": "son"}
+    )
+
+    assert response.status_code == 200
+    assert "A mobile number is 11 digits starting with 13–19, optionally after +86." in page_text(response)
+    assert not woman.contacts.filter(kind="mobile").exists()
+
+
+# --- the full ID number is shown in one place only --------------------------------------------
+
+
+def test_the_full_id_number_is_shown_on_the_petitioners_page_only(receptionist, reference, woman):
+    client = client_for(receptionist)
+    case = woman.cases.get()
+
+    petitioner_page = page_text(client.get(reverse("intake:petitioner", args=[woman.pk])))
+    case_page = page_text(client.get(reverse("cases:detail", args=[case.pk])))
+    desk = page_text(client.get(reverse("intake:desk")))
+    missing = page_text(client.get(reverse("intake:missing_contacts")))
+    candidates = page_text(client.get(reverse("intake:lookup"), {"people-0-id_number": WOMAN_ID}))
+
+    assert WOMAN_ID in petitioner_page
+    assert WOMAN_ID_MASKED in case_page and WOMAN_ID not in case_page
+    assert WOMAN_ID_MASKED in candidates and WOMAN_ID not in candidates
+    assert "沈桂英" in desk and WOMAN_ID not in desk
+    assert "沈桂英" in missing and WOMAN_ID not in missing
+
+
+# --- the repeat look-up -----------------------------------------------------------------------
+
+
+def candidates(client, **typed) -> list[str]:
+    response = client.get(reverse("intake:lookup"), typed)
+    assert response.status_code == 200
+    return [petitioner.name for petitioner, _visits in response.context["candidates"]]
+
+
+def test_the_look_up_finds_by_exact_id_number_phone_or_name_and_place(receptionist, reference):
+    register(receptionist, reference, [person("沈桂英", id_number=WOMAN_ID, phone="13962598765")])
+    elsewhere = PlaceFactory(name="盛泽镇")
+    client = client_for(receptionist)
+
+    # the form's fields carry the formset's prefix
+    assert candidates(client, **{"people-0-id_number": WOMAN_ID}) == ["沈桂英"]
+    assert candidates(client, **{"people-2-id_number": WOMAN_ID.lower()}) == ["沈桂英"]
+    assert candidates(client, **{"people-0-mobile": "139-6259-8765"}) == ["沈桂英"]
+    assert candidates(client, **{"people-0-name": "沈桂英", "place": reference["place"].pk}) == ["沈桂英"]
+
+    # nothing partial, nothing by name alone, nothing by name at another place
+    assert candidates(client, **{"people-0-id_number": WOMAN_ID[:10]}) == []
+    assert candidates(client, **{"people-0-mobile": "1396259"}) == []
+    assert candidates(client, **{"people-0-name": "沈桂英"}) == []
+    assert candidates(client, **{"people-0-name": "沈", "place": reference["place"].pk}) == []
+    assert candidates(client, **{"people-0-name": "沈桂英", "place": elsewhere.pk}) == []
+    assert candidates(client) == []
+
+
+def test_a_candidate_shows_her_open_case_to_link(receptionist, reference):
+    visit = register_woman(receptionist, reference)
+
+    response = client_for(receptionist).get(reverse("intake:lookup"), {"people-0-id_number": WOMAN_ID})
+
+    text = page_text(response)
+    case_url = reverse("cases:detail", args=[visit.case_id])
+    assert f'<a href="{case_url}" target="_blank">{visit.case.number}</a>' in text
+    assert f'data-case="{visit.case_id}" data-number="{visit.case.number}"' in text
+    assert "Link as repeat visit" in text
+
+
+# --- the lists take a fixed number of queries -------------------------------------------------
+
+
+def queries_for(client, url) -> int:
+    with CaptureQueriesContext(connection) as context:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(context)
+
+
+def register_some(receptionist, reference, count: int, start: int = 0) -> None:
+    """Visits of several people each, without a phone, and a group: rows in every list."""
+    for n in range(start, start + count):
+        register(receptionist, reference, [person(f"甲{n}", address="松陵街道某小区"), person(f"乙{n}")])
+        register(
+            receptionist,
+            reference,
+            [person(f"丙{n}", phone=f"138{n:08d}", representative=True), person(f"丁{n}")],
+            persons=12,
+        )
+
+
+@pytest.mark.parametrize("page", ["intake:desk", "intake:missing_contacts", "intake:tally"])
+def test_a_list_takes_as_many_queries_with_more_rows(
+    receptionist, reference, page, django_assert_max_num_queries
+):
+    client = client_for(receptionist)
+    url = reverse(page)
+    register_some(receptionist, reference, 1)
+    client.get(url)  # the session and the user are loaded the same way from now on
+    baseline = queries_for(client, url)
+
+    register_some(receptionist, reference, 4, start=1)
+    UserFactory(username="reception2", role="receptionist")
+
+    with django_assert_max_num_queries(baseline):
+        response = client.get(url)
+    assert response.status_code == 200
+    assert baseline <= 20
