@@ -1,4 +1,9 @@
+import time
+
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+
+# Session key of the time (epoch seconds) the session's expiry was last renewed.
+RENEWED_AT = "renewed_at"
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -9,3 +14,21 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+
+class SessionRenewalMiddleware:
+    """An idle session ends after SESSION_COOKIE_AGE (30 minutes); activity renews it. Renewing
+    on every request (SESSION_SAVE_EVERY_REQUEST) would write the session row on every keystroke
+    look-up, so it is renewed at most once a minute: idle sessions end after 29 to 30 minutes."""
+
+    RENEW_AFTER_SECONDS = 60
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.user.is_authenticated:
+            now = int(time.time())
+            if now - request.session.get(RENEWED_AT, 0) >= self.RENEW_AFTER_SECONDS:
+                request.session[RENEWED_AT] = now
+        return self.get_response(request)

@@ -5,8 +5,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import F
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -50,11 +49,17 @@ class CaseData:
 
 
 def next_case_number(*, year: int) -> str:
-    """Within the caller's transaction: the year's counter row stays locked until commit, so
-    numbers are unique and without gaps from rolled-back registrations."""
-    CaseNumberCounter.objects.get_or_create(year=year)
-    CaseNumberCounter.objects.filter(year=year).update(last=F("last") + 1)
-    last = CaseNumberCounter.objects.values_list("last", flat=True).get(year=year)
+    """Within the caller's transaction: one upsert takes the year's next number and keeps its
+    counter row locked until commit, so numbers are unique and without gaps from rolled-back
+    registrations. PostgreSQL and SQLite (3.35+) both speak this dialect."""
+    table = CaseNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (year, last) VALUES (%s, 1) "
+            f"ON CONFLICT (year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [year],
+        )
+        (last,) = cursor.fetchone()
     return f"{year}-{last:06d}"
 
 
@@ -80,14 +85,28 @@ def record_event(
 
 
 def case_create(
-    *, data: CaseData, registered_by: User, petitioner_ids: list[int], is_group: bool, at=None
+    *,
+    data: CaseData,
+    registered_by: User,
+    petitioner_ids: list[int],
+    is_group: bool,
+    at=None,
+    submit: bool = False,
 ) -> Case:
-    """Within the caller's transaction (visit registration): a new case, registered."""
+    """Within the caller's transaction (visit registration): a new case, registered and, with
+    `submit`, sent for sign-off at once. Nobody else can see the new row yet, so the submission
+    is checked against the transition table without locking it."""
     registered_at = at or timezone.now()
+    actions = [(Action.REGISTER, "", Status.REGISTERED)]
+    if submit:
+        transition = transition_for(Status.REGISTERED, Action.SUBMIT)
+        _check_role(registered_by, transition.roles)
+        actions.append((Action.SUBMIT, Status.REGISTERED, transition.to))
     case = Case.objects.create(
         number=next_case_number(year=timezone.localtime(registered_at).year),
         tracking_code=new_tracking_code(),
-        status=Status.REGISTERED,
+        status=actions[-1][2],
+        submitted_at=timezone.now() if submit else None,
         facts=data.facts,
         request=data.request,
         reasons=data.reasons,
@@ -102,8 +121,22 @@ def case_create(
         registered_by=registered_by,
         registered_at=registered_at,
     )
-    case.petitioners.add(*petitioner_ids)
-    record_event(case=case, actor=registered_by, action=Action.REGISTER, from_status="")
+    Case.petitioners.through.objects.bulk_create(
+        Case.petitioners.through(case_id=case.pk, petitioner_id=petitioner_id)
+        for petitioner_id in petitioner_ids
+    )
+    now = timezone.now()
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=case,
+            actor=registered_by,
+            action=action,
+            from_status=from_status,
+            to_status=to_status,
+            created_at=now,
+        )
+        for action, from_status, to_status in actions
+    )
     return case
 
 

@@ -5,12 +5,12 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
 from cases.models import FINISHED_STATUSES, Case
 
-from .models import PHONE_KINDS, ContactPoint, IdType, Petitioner, Visit
+from .models import PHONE_KINDS, Attendance, ContactPoint, IdType, Petitioner, Visit
 from .services import id_number_hash
 from .validators import normalise_other_document, parse_resident_id, phone_lookup_key
 
@@ -49,20 +49,31 @@ def repeat_candidates(
         )
     if not matches:
         return []
-    return list(
-        Petitioner.objects.filter(pk__in=matches[0].union(*matches[1:])).prefetch_related(
+    candidates = list(
+        Petitioner.objects.filter(pk__in=matches[0].union(*matches[1:]))
+        .defer("id_number")
+        .prefetch_related(
             Prefetch("contacts", queryset=ContactPoint.objects.order_by("-is_primary", "-created_at")),
             Prefetch(
                 "cases",
                 queryset=open_cases().select_related("place").order_by("-registered_at"),
                 to_attr="open_cases",
             ),
+            Prefetch(
+                "visits",
+                queryset=Visit.objects.select_related("case").order_by("-visited_at"),
+                to_attr="recent_visits",
+            ),
         )[:CANDIDATE_LIMIT]
     )
+    for candidate in candidates:
+        candidate.recent_visits = candidate.recent_visits[:RECENT_VISITS_SHOWN]
+    return candidates
 
 
-def recent_visits_of(petitioner: Petitioner, limit: int = RECENT_VISITS_SHOWN) -> QuerySet[Visit]:
-    return petitioner.visits.select_related("case", "window").order_by("-visited_at")[:limit]
+def _people_shown_in_lists() -> QuerySet[Petitioner]:
+    # Lists show names only: leave the encrypted ID number undecrypted.
+    return Petitioner.objects.defer("id_number")
 
 
 def visits_on(*, day: datetime.date, window_id: int | None = None) -> QuerySet[Visit]:
@@ -72,22 +83,30 @@ def visits_on(*, day: datetime.date, window_id: int | None = None) -> QuerySet[V
         visits = visits.filter(window_id=window_id)
     return (
         visits.select_related("window", "receptionist", "case")
-        .prefetch_related("attendances__petitioner")
+        .prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("petitioner").defer("petitioner__id_number"),
+            )
+        )
         .order_by("-visited_at", "-id")
     )
 
 
 def cases_missing_contact() -> QuerySet[Case]:
-    """Open cases none of whose petitioners can be phoned; anonymous cases are not chased."""
-    reachable = Case.petitioners.through.objects.filter(petitioner__contacts__kind__in=PHONE_KINDS).values(
-        "case_id"
+    """Open cases none of whose petitioners can be phoned; anonymous cases are not chased.
+
+    NOT EXISTS per open case, not NOT IN over every reachable case: the latter is a hashed subplan
+    of a million rows that PostgreSQL rescans per case once it outgrows work_mem."""
+    reachable = Case.petitioners.through.objects.filter(
+        case_id=OuterRef("pk"), petitioner__contacts__kind__in=PHONE_KINDS
     )
     return (
         open_cases()
         .filter(anonymous=False)
-        .exclude(pk__in=reachable)
+        .filter(~Exists(reachable))
         .select_related("place")
-        .prefetch_related("petitioners")
+        .prefetch_related(Prefetch("petitioners", queryset=_people_shown_in_lists()))
         .order_by("registered_at")
     )
 

@@ -169,11 +169,8 @@ def _duplicate_identity_error(hash_: str) -> ValidationError:
 
 
 def _create_petitioner(*, data: PetitionerData, identity: dict, contacts, created_by: User) -> Petitioner:
-    if (
-        identity["id_number_hash"]
-        and Petitioner.objects.filter(id_number_hash=identity["id_number_hash"]).exists()
-    ):
-        raise _duplicate_identity_error(identity["id_number_hash"])
+    """A second record of the same ID number is refused by the unique constraint; the caller turns
+    that IntegrityError into a message naming the first record."""
     petitioner = Petitioner.objects.create(
         id_type=data.id_type if identity["id_number"] else IdType.NONE,
         address=data.address.strip(),
@@ -352,6 +349,7 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
                     petitioner_ids=petitioner_ids,
                     is_group=is_group,
                     at=visited_at,
+                    submit=True,
                 )
                 for upload, mime in attachments:
                     Attachment.objects.create(
@@ -362,7 +360,6 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
                         size=upload.size,
                         uploaded_by=receptionist,
                     )
-                case = apply_action(case_id=case.pk, actor=receptionist, action=Action.SUBMIT)
             visit = Visit.objects.create(
                 visited_at=visited_at,
                 window_id=data.window_id,
@@ -405,7 +402,7 @@ def _attendee_ids(attendees, new_people, receptionist: User) -> list[int]:
     known = [attendee.petitioner_id for attendee in attendees if attendee.new is None]
     if len(set(ids)) != len(ids):
         raise ValidationError({"attendees": [_("The same person is named twice.")]})
-    if Petitioner.objects.filter(pk__in=known).count() != len(known):
+    if known and Petitioner.objects.filter(pk__in=known).count() != len(known):
         raise ValidationError({"attendees": [_("A chosen petitioner no longer exists.")]})
     return ids
 

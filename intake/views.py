@@ -20,6 +20,8 @@ from .services import VisitData, contact_add, visit_register
 DESK_ROLES = (Role.RECEPTIONIST,)
 READ_ROLES = (Role.RECEPTIONIST, Role.LEADER)
 MISSING_CONTACTS_ON_DESK = 10
+# The latest visits at this window; the tally has the whole day's figures.
+VISITS_ON_DESK = 20
 
 
 def _desk_window(request) -> Window | None:
@@ -82,7 +84,9 @@ def desk(request):
             "people": people,
             "case_form": case_form,
             "window": window,
-            "todays_visits": selectors.visits_on(day=today, window_id=window.pk if window else None),
+            "todays_visits": selectors.visits_on(day=today, window_id=window.pk if window else None)[
+                :VISITS_ON_DESK
+            ],
             "tally": selectors.daily_tally(day=today),
             "missing_contacts": selectors.cases_missing_contact()[:MISSING_CONTACTS_ON_DESK],
         },
@@ -135,7 +139,7 @@ def lookup(request):
     return render(
         request,
         "intake/_candidates.html",
-        {"candidates": [(p, selectors.recent_visits_of(p)) for p in candidates]},
+        {"candidates": candidates},
     )
 
 

@@ -204,11 +204,11 @@ def test_nothing_typed_finds_nobody_without_a_query(receptionist, reference, dja
         assert repeat_candidates(phone="王秀英") == []
 
 
-def test_repeat_candidates_takes_three_queries_however_many_are_found(
+def test_repeat_candidates_takes_four_queries_however_many_are_found(
     receptionist, reference, django_assert_max_num_queries
 ):
-    """One for the petitioners, one for their contacts, one for their open cases: no query per
-    candidate while the receptionist types."""
+    """One for the petitioners, one each for their contacts, open cases and latest visits: no
+    query per candidate while the receptionist types."""
     # given eight petitioners with the same phone (a family), each with cases and contacts
     for n in range(8):
         visit = register(
@@ -217,18 +217,26 @@ def test_repeat_candidates_takes_three_queries_however_many_are_found(
         register(receptionist, reference, visit.petitioners.get().pk)
 
     # when
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         candidates = repeat_candidates(
             phone="13912345678", id_number=WOMAN_ID, name="家人1", place_id=reference["place"].pk
         )
         # then reading what the desk shows needs no further query
         shown = [
-            (p.name, [c.value for c in p.contacts.all()], [c.place.name for c in p.open_cases])
+            (
+                p.name,
+                [c.value for c in p.contacts.all()],
+                [c.place.name for c in p.open_cases],
+                [v.case.number for v in p.recent_visits],
+            )
             for p in candidates
         ]
 
     assert len(shown) == 8
-    assert all(len(contacts) == 2 and len(cases) == 2 for _name, contacts, cases in shown)
+    assert all(
+        len(contacts) == 2 and len(cases) == 2 and len(visits) == 2
+        for _name, contacts, cases, visits in shown
+    )
 
 
 def test_at_most_ten_candidates_are_shown(receptionist):

@@ -421,7 +421,7 @@ def test_the_full_id_number_is_shown_on_the_petitioners_page_only(receptionist, 
 def candidates(client, **typed) -> list[str]:
     response = client.get(reverse("intake:lookup"), typed)
     assert response.status_code == 200
-    return [petitioner.name for petitioner, _visits in response.context["candidates"]]
+    return [petitioner.name for petitioner in response.context["candidates"]]
 
 
 def test_the_look_up_finds_by_exact_id_number_phone_or_name_and_place(receptionist, reference):
