@@ -168,7 +168,9 @@ def _duplicate_identity_error(hash_: str) -> ValidationError:
 # --- within a transaction --------------------------------------------------------------------
 
 
-def _create_petitioner(*, data: PetitionerData, identity: dict, contacts, created_by: User) -> Petitioner:
+def _create_petitioner(
+    *, data: PetitionerData, identity: dict, contacts, created_by: User, at: datetime.datetime | None = None
+) -> Petitioner:
     """A second record of the same ID number is refused by the unique constraint; the caller turns
     that IntegrityError into a message naming the first record."""
     petitioner = Petitioner.objects.create(
@@ -178,7 +180,8 @@ def _create_petitioner(*, data: PetitionerData, identity: dict, contacts, create
         created_by=created_by,
         **identity,
     )
-    now = timezone.now()
+    # Contacts given at a visit date from the visit, which may be recorded after it.
+    now = at or timezone.now()
     has_primary = any(contact.is_primary for contact, _value, _key in contacts)
     first_phone = next((index for index, (_contact, _value, key) in enumerate(contacts) if key), None)
     ContactPoint.objects.bulk_create(
@@ -339,7 +342,7 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
     is_group = data.persons >= settings.GROUP_VISIT_THRESHOLD
     try:
         with transaction.atomic(durable=True):
-            petitioner_ids = _attendee_ids(data.attendees, new_people, receptionist)
+            petitioner_ids = _attendee_ids(data.attendees, new_people, receptionist, visited_at)
             if data.repeat_of is not None:
                 case = _link_repeat(data.repeat_of, petitioner_ids, receptionist)
             else:
@@ -387,14 +390,18 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
         raise
 
 
-def _attendee_ids(attendees, new_people, receptionist: User) -> list[int]:
+def _attendee_ids(attendees, new_people, receptionist: User, visited_at: datetime.datetime) -> list[int]:
     created = iter(new_people)
     ids = []
     for attendee in attendees:
         if attendee.new is not None:
             _attendee, identity, contacts = next(created)
             petitioner = _create_petitioner(
-                data=attendee.new, identity=identity, contacts=contacts, created_by=receptionist
+                data=attendee.new,
+                identity=identity,
+                contacts=contacts,
+                created_by=receptionist,
+                at=visited_at,
             )
             ids.append(petitioner.pk)
         else:

@@ -775,3 +775,19 @@ def test_a_petitioner_without_a_name_is_refused(receptionist):
 
     assert list(error.value.message_dict) == ["name"]
     assert not ContactPoint.objects.exists() and not Petitioner.objects.exists()
+
+
+def test_contacts_given_at_a_visit_recorded_later_date_from_the_visit(receptionist, reference):
+    """A visit typed in at the end of the day keeps the morning as the time her phone was given."""
+    # given a visit at 10:00 this morning, registered later
+    morning = timezone.now() - datetime.timedelta(hours=3)
+    mobile = ContactData(kind="mobile", value="13912345678")
+
+    # when
+    visit = register(
+        receptionist, reference, attendees=[new_person("李建国", contacts=[mobile])], visited_at=morning
+    )
+
+    # then
+    contact = ContactPoint.objects.get(petitioner__visits=visit)
+    assert contact.created_at == morning
