@@ -42,16 +42,15 @@ def _no_form_tag(layout: Layout | None = None) -> FormHelper:
 class VisitForm(forms.Form):
     window = forms.ModelChoiceField(label=_("Window"), queryset=Window.objects.filter(is_active=True))
     visited_at = forms.DateTimeField(
-        label=_("Time of visit"),
+        label=_("Time of visit (empty: now)"),
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
-        help_text=_("Leave empty for the current time."),
     )
     persons = forms.IntegerField(
         label=_("Persons present"),
         min_value=1,
         initial=1,
-        help_text=_("Everyone who came, named or not: a group of 32 may name only its representatives."),
+        help_text=_("Named or not."),
     )
     repeat_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note on the visit"), required=False, max_length=500)
@@ -95,7 +94,7 @@ class PersonForm(forms.Form):
         label=_("Phone"),
         max_length=30,
         required=False,
-        help_text=_("Mobile or landline; may be added later."),
+        widget=forms.TextInput(attrs={"placeholder": _("Mobile or landline; may be added later")}),
     )
     phone_relation = forms.ChoiceField(
         label=_("Whose phone"), choices=Relation.choices, initial=Relation.SELF, required=False
@@ -201,7 +200,7 @@ class MultipleFileField(forms.FileField):
 
 
 class CaseForm(forms.Form):
-    facts = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 3}))
+    facts = forms.CharField(label=_("What happened"), widget=forms.Textarea(attrs={"rows": 2}))
     request = forms.CharField(label=_("Request (诉求)"), widget=forms.Textarea(attrs={"rows": 2}))
     reasons = forms.CharField(label=_("Reasons"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
     category = forms.ModelChoiceField(label=_("Category"), queryset=Category.objects.all())
@@ -220,18 +219,16 @@ class CaseForm(forms.Form):
         )
         self.helper = _no_form_tag(
             Layout(
-                Row(Column("facts", css_class="col-md-6"), Column("request", css_class="col-md-6")),
                 Row(
-                    Column("reasons", css_class="col-md-6"),
-                    Column(
-                        Row(
-                            Column("category", css_class="col-md-4"),
-                            Column("subject_area", css_class="col-md-4"),
-                            Column("place", css_class="col-md-4"),
-                        ),
-                        Row(Column("organisation", css_class="col-md-12")),
-                        css_class="col-md-6",
-                    ),
+                    Column("facts", css_class="col-md-5"),
+                    Column("request", css_class="col-md-4"),
+                    Column("reasons", css_class="col-md-3"),
+                ),
+                Row(
+                    Column("category", css_class="col-md-2"),
+                    Column("subject_area", css_class="col-md-3"),
+                    Column("place", css_class="col-md-3"),
+                    Column("organisation", css_class="col-md-4"),
                 ),
                 Row(
                     Column("in_litigation", css_class="col-md-2"),
