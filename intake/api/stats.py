@@ -19,28 +19,23 @@ class FiguresSerializer(serializers.Serializer):
     persons = serializers.IntegerField()
 
 
-class WindowTallySerializer(serializers.Serializer):
+class TallyFiguresSerializer(serializers.Serializer):
+    ordinary = FiguresSerializer()
+    group = FiguresSerializer()
+    new_cases = serializers.IntegerField()
+    repeats = serializers.IntegerField()
+
+
+class WindowTallySerializer(TallyFiguresSerializer):
     window = serializers.CharField()
-    ordinary = FiguresSerializer()
-    group = FiguresSerializer()
-    new_cases = serializers.IntegerField()
-    repeats = serializers.IntegerField()
 
 
-class ReceptionistTallySerializer(serializers.Serializer):
+class ReceptionistTallySerializer(TallyFiguresSerializer):
     receptionist = serializers.CharField()
-    ordinary = FiguresSerializer()
-    group = FiguresSerializer()
-    new_cases = serializers.IntegerField()
-    repeats = serializers.IntegerField()
 
 
-class DailyTallySerializer(serializers.Serializer):
+class DailyTallySerializer(TallyFiguresSerializer):
     date = serializers.DateField()
-    ordinary = FiguresSerializer()
-    group = FiguresSerializer()
-    new_cases = serializers.IntegerField()
-    repeats = serializers.IntegerField()
     by_window = WindowTallySerializer(many=True)
     by_receptionist = ReceptionistTallySerializer(many=True)
 
