@@ -3,6 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -97,6 +98,18 @@ class Status(models.TextChoices):
 FINISHED_STATUSES = (Status.DECLINED, Status.CONCLUDED, Status.CLOSED)
 
 
+class ReplyOutcome(models.TextChoices):
+    SUPPORTED = "supported", _("Supported")
+    EXPLAINED = "explained", _("Explained")
+    NOT_SUPPORTED = "not_supported", _("Not supported")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "satisfied", _("Satisfied")
+    BASICALLY_SATISFIED = "basically_satisfied", _("Basically satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
 class Case(models.Model):
     """A matter (信访事项): registered with its first visit, carried by the workflow to a department."""
 
@@ -135,6 +148,19 @@ class Case(models.Model):
     )
     registered_at = models.DateTimeField(_("registered at"), db_index=True)
     submitted_at = models.DateTimeField(_("submitted for sign-off at"), null=True, blank=True)
+    # Set by a sign-off that assigns (交办): the department's completion report is due then.
+    report_due = models.DateField(_("report due"), null=True, blank=True)
+    returns_count = models.PositiveSmallIntegerField(_("returns"), default=0)
+    reply_outcome = models.CharField(_("reply"), max_length=20, choices=ReplyOutcome.choices, blank=True)
+    reply_text = models.TextField(_("reply text"), blank=True)
+    replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
+    satisfaction_department = models.CharField(
+        _("satisfaction with the department"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    satisfaction_bureau = models.CharField(
+        _("satisfaction with the bureau"), max_length=20, choices=Satisfaction.choices, blank=True
+    )
+    review_requested_at = models.DateTimeField(_("review requested at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-registered_at"]
@@ -222,3 +248,254 @@ class Attachment(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class Decision(models.TextChoices):
+    FORWARD = "forward", _("Forward")
+    ASSIGN = "assign", _("Assign with a report due")
+    ANSWER_AT_WINDOW = "answer_at_window", _("Answer at the window")
+    BACK_TO_WINDOW = "back_to_window", _("Back to the window")
+
+
+ROUTING_DECISIONS = (Decision.FORWARD, Decision.ASSIGN)
+
+
+class SignOff(models.Model):
+    """A leader's decision on a case (签阅 / 批示). A case signed off again after a return has
+    several; each that routes the case gets exactly one Forwarding."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sign_offs")
+    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
+    department = models.ForeignKey(
+        Department, verbose_name=_("receiving department"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    instruction = models.TextField(_("instruction"), blank=True)
+    report_due = models.DateField(_("report due"), null=True, blank=True)
+    created_at = models.DateTimeField(_("signed off at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("sign-off")
+        verbose_name_plural = _("sign-offs")
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(decision__in=ROUTING_DECISIONS) | Q(department__isnull=False),
+                name="signoff_routing_names_department",
+            ),
+            models.CheckConstraint(
+                condition=~Q(decision=Decision.ASSIGN) | Q(report_due__isnull=False),
+                name="signoff_assign_has_report_due",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.decision}"
+
+
+class Forwarding(models.Model):
+    """The case placed in a department's inbox: one per sign-off, whatever retries happen."""
+
+    sign_off = models.OneToOneField(SignOff, on_delete=models.PROTECT, related_name="forwarding")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="forwardings")
+    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("forwarded at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("forwarding")
+        verbose_name_plural = _("forwardings")
+
+    def __str__(self):
+        return f"{self.case_id} → {self.department_id}"
+
+
+class OutboxState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class OutboxMessage(models.Model):
+    """Work that must not be lost, written in the same transaction as the decision that calls
+    for it. The task marks it done; the periodic relay re-sends what is still pending."""
+
+    topic = models.CharField(max_length=30)
+    object_id = models.PositiveBigIntegerField()
+    state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING)
+    created_at = models.DateTimeField(default=timezone.now)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+    sends = models.PositiveIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("outbox message")
+        verbose_name_plural = _("outbox messages")
+        constraints = [models.UniqueConstraint(fields=["topic", "object_id"], name="outbox_one_per_object")]
+        indexes = [
+            models.Index(fields=["created_at"], condition=Q(state=OutboxState.PENDING), name="outbox_pending")
+        ]
+
+    def __str__(self):
+        return f"{self.topic}:{self.object_id} {self.state}"
+
+
+class RoutingRule(models.Model):
+    """Suggests the receiving department at sign-off. An empty field matches anything; the rule
+    that names the most fields wins, then the lower `priority`."""
+
+    category = models.ForeignKey(
+        Category, verbose_name=_("category"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    subject_area = models.ForeignKey(
+        SubjectArea, verbose_name=_("subject area"), on_delete=models.CASCADE, null=True, blank=True
+    )
+    place = models.ForeignKey(Place, verbose_name=_("place"), on_delete=models.CASCADE, null=True, blank=True)
+    department = models.ForeignKey(
+        Department, verbose_name=_("suggested department"), on_delete=models.CASCADE
+    )
+    priority = models.PositiveSmallIntegerField(_("priority"), default=100)
+
+    class Meta:
+        ordering = ["priority", "id"]
+        verbose_name = _("routing rule")
+        verbose_name_plural = _("routing rules")
+
+    def __str__(self):
+        parts = [str(part) for part in (self.category, self.subject_area, self.place) if part]
+        return f"{' / '.join(parts) or '*'} → {self.department}"
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REFUSED = "refused", _("Refused")
+
+
+class Extension(models.Model):
+    """An extension of the handling time (Art. 34): at most 30 days in all, approved by a
+    leader, with the reason the petitioner will be told."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    days = models.PositiveSmallIntegerField(_("days"))
+    reason = models.TextField(_("reason (told to the petitioner)"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "id"]
+        verbose_name = _("extension")
+        verbose_name_plural = _("extensions")
+        constraints = [
+            models.CheckConstraint(condition=Q(days__gte=1, days__lte=30), name="extension_at_most_30_days"),
+            models.UniqueConstraint(
+                fields=["case"], condition=Q(state="pending"), name="extension_one_pending_per_case"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} +{self.days}"
+
+
+class SupervisionNotice(models.Model):
+    """A leader's supervision (督办) of a case; the department must answer it."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervision_notices")
+    text = models.TextField(_("notice"))
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(default=timezone.now)
+    answer = models.TextField(_("answer"), blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["sent_at", "id"]
+        verbose_name = _("supervision notice")
+        verbose_name_plural = _("supervision notices")
+
+    def __str__(self):
+        return f"{self.case_id} {self.sent_at:%Y-%m-%d}"
+
+
+class ClockKind(models.TextChoices):
+    FORWARD = "forward", _("Forward (15 days)")
+    NOTIFY_RECEIPT = "notify_receipt", _("Tell the petitioner (15 days)")
+    RETURN = "return", _("Return (5 working days)")
+    HANDLING = "handling", _("Handling (60 days)")
+    REPORT = "report", _("Completion report")
+    REVIEW = "review", _("Review request (30 days)")
+
+
+class Clock(models.Model):
+    """One legal time limit running on a case. A clock stops when what it waits for is done;
+    the deadline sweep reads the running ones."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    kind = models.CharField(_("clock"), max_length=20, choices=ClockKind.choices)
+    department = models.ForeignKey(
+        Department,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Whose clock it is; empty for the bureau's own."),
+    )
+    started_on = models.DateField(_("started"))
+    due_on = models.DateField(_("due"))
+    # A year on the way had no holiday data yet: weekends only were skipped.
+    provisional = models.BooleanField(_("provisional"), default=False)
+    stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
+    # 0: nothing sent; 1: the due-soon reminder went out; 2: the overdue one.
+    alert_level = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        verbose_name = _("clock")
+        verbose_name_plural = _("clocks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "kind"],
+                condition=Q(stopped_at__isnull=True),
+                name="clock_one_running_per_kind",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["due_on"], condition=Q(stopped_at__isnull=True), name="clock_running_due"),
+        ]
+
+    def __str__(self):
+        return f"{self.case_id} {self.kind} {self.due_on}"
+
+    @property
+    def days_left(self) -> int:
+        """Calendar days to the due date; negative once overdue."""
+        return (self.due_on - timezone.localdate()).days
+
+
+class Reminder(models.Model):
+    """A reminder (催办) sent for a clock at a threshold: never the same one twice."""
+
+    class Level(models.IntegerChoices):
+        DUE_SOON = 1, _("Due soon")
+        OVERDUE = 2, _("Overdue")
+
+    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="reminders")
+    level = models.PositiveSmallIntegerField(choices=Level.choices)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["clock", "level"], name="reminder_once_per_level")]
+
+    def __str__(self):
+        return f"{self.clock} {self.level}"

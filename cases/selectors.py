@@ -1,11 +1,31 @@
 """Queries of cases that several pages and the API share."""
 
+import datetime
+
 from django.db.models import Case as CaseWhen
-from django.db.models import IntegerField, QuerySet, Value, When
+from django.db.models import Exists, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.utils import timezone
 
 from accounts.models import User
 
-from .models import Case, Status
+from .clocks import DUE_SOON_DAYS, REMINDED
+from .forwarding import STUCK_AFTER
+from .models import (
+    FINISHED_STATUSES,
+    Case,
+    CaseEvent,
+    Clock,
+    Department,
+    Extension,
+    ExtensionState,
+    OutboxMessage,
+    OutboxState,
+    RoutingRule,
+    Satisfaction,
+    SignOff,
+    Status,
+)
+from .workflow import Action
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -16,8 +36,17 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     return Case.objects.all()
 
 
+def running_clocks() -> Prefetch:
+    return Prefetch(
+        "clocks",
+        queryset=Clock.objects.filter(stopped_at__isnull=True).order_by("due_on"),
+        to_attr="running_clocks",
+    )
+
+
 def sign_off_queue() -> QuerySet[Case]:
-    """Cases awaiting sign-off: group visits and urgent cases first, then the oldest."""
+    """Cases awaiting sign-off: group visits and urgent cases first, then the oldest; each with
+    its running clocks (the 15 days to forward)."""
     return (
         Case.objects.filter(status=Status.AWAITING_SIGN_OFF)
         .annotate(
@@ -29,13 +58,41 @@ def sign_off_queue() -> QuerySet[Case]:
             )
         )
         .select_related("category", "subject_area", "place")
+        .prefetch_related(running_clocks())
         .order_by("priority", "submitted_at", "id")
     )
 
 
-def department_inbox(user: User) -> QuerySet[Case]:
+def returned_cases() -> QuerySet[Case]:
+    """Cases a department returned, with its reason (the last return's note) and the count."""
+    last_return = CaseEvent.objects.filter(case=OuterRef("pk"), action=Action.RETURN).order_by(
+        "-created_at", "-id"
+    )
     return (
-        cases_visible_to(user).select_related("category", "subject_area", "place").order_by("-registered_at")
+        Case.objects.filter(status=Status.RETURNED)
+        .annotate(return_reason=Subquery(last_return.values("note")[:1]))
+        .select_related("category", "subject_area", "place", "department")
+        .prefetch_related(running_clocks())
+        .order_by("submitted_at", "id")
+    )
+
+
+def pending_extensions() -> QuerySet[Extension]:
+    return (
+        Extension.objects.filter(state=ExtensionState.PENDING)
+        .select_related("case", "case__department", "requested_by")
+        .order_by("requested_at", "id")
+    )
+
+
+def department_inbox(user: User) -> QuerySet[Case]:
+    """The department's open cases, newest first, with the days left on each clock."""
+    return (
+        cases_visible_to(user)
+        .exclude(status__in=FINISHED_STATUSES)
+        .select_related("category", "subject_area", "place")
+        .prefetch_related(running_clocks())
+        .order_by("-registered_at", "-id")
     )
 
 
@@ -50,16 +107,75 @@ def case_list_for(user: User) -> QuerySet[Case]:
 
 def case_detail_for(user: User) -> QuerySet[Case]:
     """The cases a user may see, with everything a case's page shows: petitioners and their
-    contacts, visits, attachments and the timeline."""
-    from django.db.models import Prefetch
-
+    contacts, visits, attachments, clocks and the timeline."""
     from intake.models import ContactPoint, Visit
-
-    from .models import CaseEvent
 
     return case_list_for(user).prefetch_related(
         Prefetch("petitioners__contacts", queryset=ContactPoint.objects.select_related("created_by")),
         Prefetch("visits", queryset=Visit.objects.select_related("window").order_by("visited_at", "id")),
         "attachments",
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
+        running_clocks(),
     )
+
+
+def suggested_department(case: Case) -> Department | None:
+    """The routing rules' suggestion: a case in litigation goes to the court liaison (诉访分离);
+    otherwise the active rule naming the most of category, subject area and place wins."""
+    if case.in_litigation:
+        court = Department.objects.filter(is_court_liaison=True, is_active=True).first()
+        if court:
+            return court
+    rules = (
+        RoutingRule.objects.filter(
+            Q(category__isnull=True) | Q(category_id=case.category_id),
+            Q(subject_area__isnull=True) | Q(subject_area_id=case.subject_area_id),
+            Q(place__isnull=True) | Q(place_id=case.place_id),
+            department__is_active=True,
+        )
+        .select_related("department")
+        .order_by("priority", "id")
+    )
+    best = max(
+        rules,
+        key=lambda rule: sum(
+            field is not None for field in (rule.category_id, rule.subject_area_id, rule.place_id)
+        ),
+        default=None,
+    )
+    return best.department if best else None
+
+
+def supervision_list(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> dict:
+    """The leader's supervision (督办) list, by reason; one case may appear under several."""
+    today = today or timezone.localdate()
+    now = now or timezone.now()
+    running = Clock.objects.filter(stopped_at__isnull=True, kind__in=REMINDED)
+    base = (
+        Case.objects.select_related("category", "place", "department")
+        .prefetch_related(running_clocks())
+        .order_by("registered_at", "id")
+    )
+    stuck_sign_offs = SignOff.objects.filter(case=OuterRef("pk"), created_at__lte=now - STUCK_AFTER)
+    failed = OutboxMessage.objects.filter(
+        state=OutboxState.FAILED,
+        object_id__in=SignOff.objects.filter(case=OuterRef(OuterRef("pk"))).values("pk"),
+    )
+    return {
+        "overdue": base.filter(Exists(running.filter(case=OuterRef("pk"), due_on__lt=today))),
+        "due_soon": base.filter(
+            Exists(
+                running.filter(
+                    case=OuterRef("pk"),
+                    due_on__gte=today,
+                    due_on__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+                )
+            )
+        ),
+        "stuck": base.filter(status=Status.SIGNED_OFF).filter(Exists(stuck_sign_offs) | Exists(failed)),
+        "returned_often": base.filter(returns_count__gte=2).exclude(status__in=FINISHED_STATUSES),
+        "dissatisfied": base.filter(
+            Q(satisfaction_department=Satisfaction.DISSATISFIED)
+            | Q(satisfaction_bureau=Satisfaction.DISSATISFIED)
+        ).exclude(status=Status.CLOSED),
+    }

@@ -2,17 +2,22 @@
 marked as such run inside the caller's transaction (visit registration creates a case)."""
 
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from notifications.models import Kind
+from notifications.services import leaders, notify
 
-from .models import Case, CaseEvent, CaseNumberCounter, Status
-from .workflow import EVENTS_WITHOUT_TRANSITION, Action, transition_for
+from .clocks import clock_start
+from .models import Case, CaseEvent, CaseNumberCounter, ClockKind, Status
+from .workflow import EVENTS_WITHOUT_TRANSITION, Action, role_of, transition_for
 
 TRACKING_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
 TRACKING_CODE_LENGTH = 8
@@ -137,39 +142,73 @@ def case_create(
         )
         for action, from_status, to_status in actions
     )
+    clock_start(case=case, kind=ClockKind.FORWARD, start=timezone.localdate(registered_at))
+    if submit:
+        notify_awaiting_sign_off(case)
     return case
 
 
-def _check_role(actor: User, roles) -> None:
-    if actor.role not in roles:
+def _check_role(actor: User | None, roles) -> None:
+    if role_of(actor) not in roles:
         raise PermissionDenied(_("Your role may not do this."))
 
 
-def apply_action(*, case_id: int, actor: User, action: Action, note: str = "") -> Case:
-    """Within the caller's transaction: lock the case, check the table and the actor, save the
-    new status and write its timeline entry."""
+def apply_action(
+    *,
+    case_id: int,
+    actor: User | None,
+    action: Action,
+    note: str = "",
+    changes: dict | None = None,
+    guard: Callable[[Case], None] | None = None,
+) -> Case:
+    """Within the caller's transaction, the one place a case changes state: lock the row, check
+    the transition table and the actor (another department's case does not exist for them),
+    run the action's own `guard`, save the new status with `changes`, and write the timeline
+    entry. `actor` None is the system (a Celery task)."""
     case = Case.objects.select_for_update(no_key=True).get(pk=case_id)
+    if actor is not None and actor.is_department_staff and case.department_id != actor.department_id:
+        raise Http404
     from_status = case.status
     if action in EVENTS_WITHOUT_TRANSITION:
         _check_role(actor, EVENTS_WITHOUT_TRANSITION[action])
+        to_status = case.status
     else:
         transition = transition_for(case.status, action)
         if transition is None:
             raise TransitionNotAllowed(case, action)
         _check_role(actor, transition.roles)
-        case.status = transition.to
-        update_fields = ["status"]
-        if action == Action.SUBMIT:
-            case.submitted_at = timezone.now()
-            update_fields.append("submitted_at")
-        case.save(update_fields=update_fields)
+        to_status = transition.to
+    if guard is not None:
+        guard(case)
+    changes = dict(changes or {})
+    if action == Action.SUBMIT:
+        changes["submitted_at"] = timezone.now()
+    for field, value in changes.items():
+        setattr(case, field, value)
+    if to_status != from_status or changes:
+        case.status = to_status
+        case.save(update_fields=["status", *changes])
     record_event(case=case, actor=actor, action=action, from_status=from_status, note=note)
     return case
 
 
 def case_submit(*, case_id: int, actor: User) -> Case:
     with transaction.atomic(durable=True):
-        return apply_action(case_id=case_id, actor=actor, action=Action.SUBMIT)
+        case = apply_action(case_id=case_id, actor=actor, action=Action.SUBMIT)
+        notify_awaiting_sign_off(case)
+        return case
+
+
+def notify_awaiting_sign_off(case: Case) -> None:
+    """A group visit is put before the leaders at once; the rest wait for the digest."""
+    if case.is_group:
+        notify(
+            recipients=leaders(),
+            kind=Kind.AWAITING_SIGN_OFF,
+            case=case,
+            message=_("Group visit %(number)s awaits sign-off.") % {"number": case.number},
+        )
 
 
 def validate_case_data(data: CaseData) -> None:

@@ -162,3 +162,20 @@ class Attendance(models.Model):
 
     def __str__(self):
         return f"{self.visit_id}: {self.petitioner_id}"
+
+
+class TallySnapshot(models.Model):
+    """The day's tally as it stood at night, kept so that later corrections to visits do not
+    silently change a figure already reported upwards."""
+
+    date = models.DateField(_("date"), primary_key=True)
+    figures = models.JSONField(_("figures"))
+    taken_at = models.DateTimeField(_("taken at"), auto_now=True)
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("tally snapshot")
+        verbose_name_plural = _("tally snapshots")
+
+    def __str__(self):
+        return str(self.date)

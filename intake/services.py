@@ -23,7 +23,18 @@ from cases.services import CaseData, apply_action, case_create, validate_case_da
 from cases.workflow import Action
 
 from . import crypto
-from .models import Attendance, ContactKind, ContactPoint, Gender, IdType, Petitioner, Relation, Visit, Window
+from .models import (
+    Attendance,
+    ContactKind,
+    ContactPoint,
+    Gender,
+    IdType,
+    Petitioner,
+    Relation,
+    TallySnapshot,
+    Visit,
+    Window,
+)
 from .validators import (
     mask_id_number,
     normalise_landline,
@@ -421,3 +432,15 @@ def _link_repeat(case_id: int, petitioner_ids: list[int], receptionist: User) ->
     # Someone new may come about the same matter; they join the case's petitioners.
     case.petitioners.add(*petitioner_ids)
     return case
+
+
+def tally_snapshot_take(*, day: datetime.date) -> TallySnapshot:
+    """Store the day's tally; taking it again replaces it (the nightly task may be retried)."""
+    from dataclasses import asdict
+
+    from .selectors import daily_tally
+
+    tally = asdict(daily_tally(day=day))
+    tally["date"] = day.isoformat()
+    snapshot, _ = TallySnapshot.objects.update_or_create(date=day, defaults={"figures": tally})
+    return snapshot

@@ -1,3 +1,4 @@
+import logging
 import os
 
 from celery import Celery
@@ -7,3 +8,17 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "petition_desk.settings.local")
 app = Celery("petition_desk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+def enqueue(task, *args) -> bool:
+    """Send a task, or log and return False when the broker cannot be reached. Callers use this
+    only for work that is also kept in the database (an outbox row, a pending flag) and picked
+    up again by a periodic job: a broker outage must not turn a committed action into an error."""
+    from kombu.exceptions import OperationalError
+
+    try:
+        task.apply_async(args=args)
+    except OperationalError:
+        logging.getLogger(__name__).warning("Broker unreachable; %s%r left for the relay", task.name, args)
+        return False
+    return True

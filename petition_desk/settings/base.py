@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -39,6 +40,8 @@ INSTALLED_APPS = [
     "accounts",
     "cases",
     "intake",
+    "notifications",
+    "workdays",
 ]
 
 MIDDLEWARE = [
@@ -72,6 +75,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
+                "notifications.context_processors.notifications",
             ],
         },
     },
@@ -186,7 +190,28 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
-CELERY_BEAT_SCHEDULE = {}
+# Publishing gives up quickly when the broker is down: the outbox relay sends the task later,
+# and a leader should not wait at the sign-off button for Redis to come back.
+CELERY_TASK_PUBLISH_RETRY_POLICY = {
+    "max_retries": 2,
+    "interval_start": 0,
+    "interval_step": 0.5,
+    "interval_max": 1,
+}
+# One beat process reads this static schedule (https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html).
+CELERY_BEAT_SCHEDULE = {
+    "relay-outbox": {"task": "cases.tasks.relay_outbox", "schedule": 30.0},
+    "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": crontab(minute="*/15")},
+    "send-notification-emails": {"task": "notifications.tasks.send_notification_emails", "schedule": 60.0},
+    "leader-digest": {
+        "task": "notifications.tasks.send_leader_digest",
+        "schedule": crontab(minute=0, hour="8-18", day_of_week="mon-fri"),
+    },
+    "snapshot-daily-tally": {
+        "task": "intake.tasks.snapshot_daily_tally",
+        "schedule": crontab(minute=55, hour=23),
+    },
+}
 
 # EMAIL_URL as django-environ reads it, e.g. smtp+tls://user:password@mail.bureau.gov.cn:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))

@@ -1,0 +1,123 @@
+"""The legal time limits (DESIGN §4) as clocks on a case, and the sweep that chases them.
+
+Clocks run inside the caller's transaction: the action that starts or stops one is the action
+that the limit is about, so the two can never disagree."""
+
+import datetime
+
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from workdays.selectors import DueDate, add_days, add_working_days
+
+from .models import Case, CaseEvent, Clock, ClockKind, Reminder
+from .workflow import Action
+
+# The day count of each clock and whether it counts working days. REPORT has no length: the
+# leader sets its due date when assigning.
+LIMITS: dict[str, tuple[int, bool]] = {
+    ClockKind.FORWARD: (15, False),  # Art. 22
+    ClockKind.NOTIFY_RECEIPT: (15, False),  # Art. 23
+    ClockKind.RETURN: (5, True),  # Art. 23
+    ClockKind.HANDLING: (60, False),  # Art. 34
+    ClockKind.REVIEW: (30, False),  # Art. 35
+}
+# Clocks somebody is chased about; RETURN and REVIEW are windows that simply close.
+REMINDED = (ClockKind.FORWARD, ClockKind.NOTIFY_RECEIPT, ClockKind.HANDLING, ClockKind.REPORT)
+DUE_SOON_DAYS = 3
+
+
+def due_date(kind: str, start: datetime.date) -> DueDate:
+    days, working = LIMITS[kind]
+    return add_working_days(start, days) if working else add_days(start, days)
+
+
+def clock_start(
+    *,
+    case: Case,
+    kind: str,
+    start: datetime.date,
+    due: DueDate | None = None,
+    department_id: int | None = None,
+) -> Clock:
+    due = due or due_date(kind, start)
+    return Clock.objects.create(
+        case=case,
+        kind=kind,
+        department_id=department_id,
+        started_on=start,
+        due_on=due.date,
+        provisional=due.provisional,
+    )
+
+
+def clocks_stop(*, case: Case, kinds) -> int:
+    return Clock.objects.filter(case=case, kind__in=kinds, stopped_at__isnull=True).update(
+        stopped_at=timezone.now()
+    )
+
+
+def clock_extend(*, case: Case, kind: str, days: int) -> None:
+    clock = Clock.objects.select_for_update().get(case=case, kind=kind, stopped_at__isnull=True)
+    clock.due_on += datetime.timedelta(days=days)
+    # A new due date deserves its own reminders.
+    clock.alert_level = 0
+    clock.save(update_fields=["due_on", "alert_level"])
+    clock.reminders.all().delete()
+
+
+def running_clock(case: Case, kind: str) -> Clock | None:
+    return Clock.objects.filter(case=case, kind=kind, stopped_at__isnull=True).first()
+
+
+def deadline_sweep(*, today: datetime.date | None = None) -> int:
+    """Send each reminder that is due and not sent yet: one when a clock is due within three
+    days, one when it is overdue. The unique (clock, level) row makes a rerun send nothing new.
+    Returns the number of reminders sent."""
+    today = today or timezone.localdate()
+    soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
+    due = (
+        Clock.objects.filter(stopped_at__isnull=True, kind__in=REMINDED, due_on__lte=soon)
+        .filter(Q(alert_level__lt=1) | Q(due_on__lt=today, alert_level__lt=2))
+        .select_related("case")
+    )
+    sent = 0
+    # Each clock handled leaves the filter (its alert level rises), so batches never repeat.
+    while batch := list(due[:500]):
+        for clock in batch:
+            with transaction.atomic():
+                sent += _remind(clock, today)
+    return sent
+
+
+def _remind(clock: Clock, today: datetime.date) -> int:
+    from notifications.models import Kind
+    from notifications.services import department_staff, leaders, notify
+
+    level = Reminder.Level.OVERDUE if clock.due_on < today else Reminder.Level.DUE_SOON
+    _, created = Reminder.objects.get_or_create(clock=clock, level=level)
+    Clock.objects.filter(pk=clock.pk).update(alert_level=level)
+    if not created:
+        return 0
+    message = reminder_message(clock, level)
+    recipients = department_staff(clock.department_id) if clock.department_id else leaders()
+    notify(recipients=recipients, kind=Kind.REMINDER, case=clock.case, message=message, email=True)
+    # Not a change of state: the timeline shows the reminder went out, the status stays.
+    CaseEvent.objects.create(
+        case=clock.case,
+        action=Action.REMIND,
+        from_status=clock.case.status,
+        to_status=clock.case.status,
+        note=message,
+        created_at=timezone.now(),
+    )
+    return 1
+
+
+def reminder_message(clock: Clock, level: int) -> str:
+    values = {"number": clock.case.number, "clock": clock.get_kind_display(), "due": clock.due_on.isoformat()}
+    if level == Reminder.Level.OVERDUE:
+        return _("Case %(number)s is overdue: %(clock)s was due on %(due)s.") % values
+    return _("Case %(number)s: %(clock)s is due on %(due)s.") % values

@@ -1,0 +1,202 @@
+"""What the receiving department does with a case (DESIGN §5; issue 3 §4)."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from notifications.models import Kind
+from notifications.services import leaders, notify
+
+from .clocks import clock_start, clocks_stop, running_clock
+from .models import Case, ClockKind, Extension, ExtensionState, ReplyOutcome, SupervisionNotice
+from .services import apply_action
+from .sign_off import MAX_EXTENSION_DAYS
+from .workflow import Action
+
+
+def _required(value: str, field: str, message: str) -> None:
+    if not value.strip():
+        raise ValidationError({field: [message]})
+
+
+def case_receive(*, case_id: int, actor: User) -> Case:
+    with transaction.atomic(durable=True):
+        case = apply_action(case_id=case_id, actor=actor, action=Action.RECEIVE)
+        clock_start(
+            case=case, kind=ClockKind.RETURN, start=timezone.localdate(), department_id=case.department_id
+        )
+        return case
+
+
+def case_accept(*, case_id: int, actor: User, note: str = "") -> Case:
+    with transaction.atomic(durable=True):
+        case = apply_action(case_id=case_id, actor=actor, action=Action.ACCEPT, note=note)
+        clocks_stop(case=case, kinds=[ClockKind.NOTIFY_RECEIPT, ClockKind.RETURN])
+        clock_start(
+            case=case, kind=ClockKind.HANDLING, start=timezone.localdate(), department_id=case.department_id
+        )
+        return case
+
+
+def case_decline(*, case_id: int, actor: User, reason: str, channel: str = "") -> Case:
+    """不予受理: the petitioner is told the proper channel; a case in litigation goes to the
+    court (Art. 28, 31)."""
+    _required(reason, "reason", _("Say why the case is not accepted."))
+
+    def channel_named(case: Case) -> None:
+        if case.in_litigation and not channel.strip():
+            raise ValidationError(
+                {"channel": [_("The case is in litigation: name the court or legal channel.")]}
+            )
+
+    note = (
+        reason
+        if not channel.strip()
+        else _("%(reason)s Proper channel: %(channel)s")
+        % {
+            "reason": reason,
+            "channel": channel,
+        }
+    )
+    with transaction.atomic(durable=True):
+        case = apply_action(
+            case_id=case_id, actor=actor, action=Action.DECLINE, note=note, guard=channel_named
+        )
+        clocks_stop(case=case, kinds=[ClockKind.NOTIFY_RECEIPT, ClockKind.RETURN, ClockKind.REPORT])
+        return case
+
+
+def case_return(*, case_id: int, actor: User, reason: str) -> Case:
+    """退回: not this department's case. Allowed until five working days after receipt
+    (Art. 23); the case goes back to the leaders for re-routing."""
+    _required(reason, "reason", _("Say why the case is not for your department."))
+
+    def within_return_window(case: Case) -> None:
+        clock = running_clock(case, ClockKind.RETURN)
+        if clock is not None and clock.due_on < timezone.localdate():
+            raise ValidationError(
+                _("The five working days to return this case ended on %(date)s.") % {"date": clock.due_on}
+            )
+
+    with transaction.atomic(durable=True):
+        current = Case.objects.only("returns_count").get(pk=case_id)
+        case = apply_action(
+            case_id=case_id,
+            actor=actor,
+            action=Action.RETURN,
+            note=reason,
+            guard=within_return_window,
+            changes={"returns_count": current.returns_count + 1},
+        )
+        clocks_stop(case=case, kinds=[ClockKind.NOTIFY_RECEIPT, ClockKind.RETURN, ClockKind.REPORT])
+        notify(
+            recipients=leaders(),
+            kind=Kind.RETURNED,
+            case=case,
+            message=_("%(department)s returned case %(number)s: %(reason)s")
+            % {"department": case.department, "number": case.number, "reason": reason},
+        )
+        return case
+
+
+def case_request_extension(*, case_id: int, actor: User, days: int, reason: str) -> Extension:
+    _required(reason, "reason", _("Give the reason the petitioner will be told."))
+
+    def within_limit(case: Case) -> None:
+        if case.extensions.filter(state=ExtensionState.PENDING).exists():
+            raise ValidationError(_("An extension is already waiting for approval."))
+        used = sum(case.extensions.filter(state=ExtensionState.APPROVED).values_list("days", flat=True))
+        if not 1 <= days <= MAX_EXTENSION_DAYS - used:
+            raise ValidationError(
+                {
+                    "days": [
+                        _("An extension is 1 to %(left)d days: at most 30 days in all (Art. 34).")
+                        % {"left": MAX_EXTENSION_DAYS - used}
+                    ]
+                }
+            )
+
+    with transaction.atomic(durable=True):
+        case = apply_action(
+            case_id=case_id,
+            actor=actor,
+            action=Action.REQUEST_EXTENSION,
+            note=_("%(days)d days: %(reason)s") % {"days": days, "reason": reason},
+            guard=within_limit,
+        )
+        extension = Extension.objects.create(case=case, days=days, reason=reason, requested_by=actor)
+        notify(
+            recipients=leaders(),
+            kind=Kind.EXTENSION,
+            case=case,
+            message=_("Case %(number)s: %(days)d more days asked.") % {"number": case.number, "days": days},
+        )
+        return extension
+
+
+def case_add_note(*, case_id: int, actor: User, text: str) -> Case:
+    _required(text, "text", _("Write the note."))
+    with transaction.atomic(durable=True):
+        return apply_action(case_id=case_id, actor=actor, action=Action.NOTE, note=text)
+
+
+def case_reply(*, case_id: int, actor: User, outcome: ReplyOutcome, text: str) -> Case:
+    _required(text, "text", _("Write the reply to the petitioner."))
+    if outcome not in ReplyOutcome.values:
+        raise ValidationError({"outcome": [_("Choose supported, explained or not supported.")]})
+    now = timezone.now()
+    with transaction.atomic(durable=True):
+        case = apply_action(
+            case_id=case_id,
+            actor=actor,
+            action=Action.REPLY,
+            note=f"{ReplyOutcome(outcome).label}: {text}",
+            changes={"reply_outcome": outcome, "reply_text": text, "replied_at": now},
+        )
+        clocks_stop(case=case, kinds=[ClockKind.HANDLING])
+        clock_start(case=case, kind=ClockKind.REVIEW, start=timezone.localdate(now))
+        return case
+
+
+def case_conclude(*, case_id: int, actor: User, note: str = "") -> Case:
+    with transaction.atomic(durable=True):
+        return apply_action(case_id=case_id, actor=actor, action=Action.CONCLUDE, note=note)
+
+
+def case_report(*, case_id: int, actor: User, text: str) -> Case:
+    """The completion report (办结报告) of an assigned case."""
+    _required(text, "text", _("Write the report."))
+
+    def assigned_only(case: Case) -> None:
+        if case.report_due is None:
+            raise ValidationError(_("Only an assigned case has a completion report."))
+        if running_clock(case, ClockKind.REPORT) is None:
+            raise ValidationError(_("The report for this case has been sent already."))
+
+    with transaction.atomic(durable=True):
+        case = apply_action(
+            case_id=case_id, actor=actor, action=Action.REPORT, note=text, guard=assigned_only
+        )
+        clocks_stop(case=case, kinds=[ClockKind.REPORT])
+        return case
+
+
+def supervision_answer(*, case_id: int, actor: User, text: str) -> SupervisionNotice:
+    _required(text, "text", _("Write your answer."))
+
+    def open_notice(case: Case) -> None:
+        if not case.supervision_notices.filter(answered_at__isnull=True).exists():
+            raise ValidationError(_("There is no supervision notice to answer."))
+
+    with transaction.atomic(durable=True):
+        case = apply_action(
+            case_id=case_id, actor=actor, action=Action.ANSWER_SUPERVISION, note=text, guard=open_notice
+        )
+        notice = case.supervision_notices.select_for_update().filter(answered_at__isnull=True).first()
+        notice.answer = text
+        notice.answered_by = actor
+        notice.answered_at = timezone.now()
+        notice.save(update_fields=["answer", "answered_by", "answered_at"])
+        return notice

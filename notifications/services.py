@@ -1,0 +1,102 @@
+"""Telling people: an in-app notification for each recipient, and an email for those kinds that
+need one. Called inside the caller's transaction; the email leaves after commit."""
+
+from collections.abc import Iterable
+from functools import partial
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+
+from .models import DigestRun, Kind, Notification
+
+
+def notify(*, recipients: Iterable[User], kind: Kind, message: str, case=None, email: bool = False) -> int:
+    rows = Notification.objects.bulk_create(
+        Notification(recipient=user, kind=kind, case=case, message=message[:300], email_pending=email)
+        for user in recipients
+    )
+    if email and rows:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(partial(enqueue_safely, send_notification_emails))
+    return len(rows)
+
+
+def enqueue_safely(task) -> None:
+    """Emails are retried by the periodic sender when the broker is down: never let a broker
+    error turn a committed action into an error page."""
+    from petition_desk.celery import enqueue
+
+    enqueue(task)
+
+
+def department_staff(department_id: int):
+    return User.objects.filter(role=Role.DEPARTMENT, department_id=department_id, is_active=True)
+
+
+def leaders():
+    return User.objects.filter(role=Role.LEADER, is_active=True)
+
+
+def notifications_send_emails(*, batch: int = 200) -> int:
+    """Send what is pending, one row at a time under a row lock, so two senders never send the
+    same email twice and a crash loses at most the message being sent."""
+    sent = 0
+    for _ in range(batch):
+        with transaction.atomic():
+            row = (
+                Notification.objects.select_for_update(skip_locked=True)
+                .select_related("recipient")
+                .filter(email_pending=True)
+                .order_by("id")
+                .first()
+            )
+            if row is None:
+                break
+            if row.recipient.email:
+                send_mail(
+                    subject=f"[{settings.BUREAU_NAME}] {row.get_kind_display()}",
+                    message=row.message,
+                    from_email=None,
+                    recipient_list=[row.recipient.email],
+                )
+                sent += 1
+            row.email_pending = False
+            row.save(update_fields=["email_pending"])
+    return sent
+
+
+def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if notification_id is not None:
+        unread = unread.filter(pk=notification_id)
+    return unread.update(read_at=timezone.now())
+
+
+def leader_digest_send(*, now=None) -> int:
+    """One notification per leader listing the cases submitted since the last digest; group
+    visits are left out, their leaders were told at once."""
+    from cases.models import Case, Status
+
+    now = now or timezone.now()
+    with transaction.atomic():
+        last = DigestRun.objects.select_for_update().order_by("-until").first()
+        since = last.until if last else None
+        pending = Case.objects.filter(status=Status.AWAITING_SIGN_OFF, is_group=False, submitted_at__lte=now)
+        if since:
+            pending = pending.filter(submitted_at__gt=since)
+        count = pending.count()
+        DigestRun.objects.create(until=now, cases=count)
+        if count:
+            from django.utils.translation import gettext as _
+
+            notify(
+                recipients=leaders(),
+                kind=Kind.DIGEST,
+                message=_("%(count)d new cases await your sign-off.") % {"count": count},
+            )
+    return count
