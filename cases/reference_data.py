@@ -4,7 +4,7 @@ administrator may have corrected them."""
 
 from django.db import transaction
 
-from .models import Category, Department, Place, SubjectArea
+from .models import Category, Department, Place, RoutingRule, SubjectArea
 
 CATEGORIES = [
     ("suggestion", "建议意见", False),
@@ -52,6 +52,20 @@ DEPARTMENTS = [
     ("songling", "松陵街道办事处", False),
 ]
 
+# Subject area → the department the sign-off form suggests; the administrator refines these
+# (by category or place) in the admin site. Cases in litigation go to the court liaison.
+ROUTING_RULES = [
+    ("housing", "housing"),
+    ("labour", "labour"),
+    ("agriculture", "agriculture"),
+    ("land", "land"),
+    ("law", "police"),
+    ("health", "health"),
+    ("education", "education"),
+    ("environment", "environment"),
+    ("civil", "civil"),
+]
+
 
 @transaction.atomic
 def load_reference_data() -> None:
@@ -66,4 +80,12 @@ def load_reference_data() -> None:
     for code, name, is_court_liaison in DEPARTMENTS:
         Department.objects.get_or_create(
             code=code, defaults={"name": name, "is_court_liaison": is_court_liaison}
+        )
+    if not RoutingRule.objects.exists():
+        RoutingRule.objects.bulk_create(
+            RoutingRule(
+                subject_area=SubjectArea.objects.get(code=area),
+                department=Department.objects.get(code=department),
+            )
+            for area, department in ROUTING_RULES
         )

@@ -32,6 +32,7 @@ DEMO_USERS = [
     ("leader", Role.LEADER, None, "王", "建华"),
     ("housing", Role.DEPARTMENT, "housing", "刘", "伟"),
     ("labour", Role.DEPARTMENT, "labour", "陈", "静"),
+    ("agriculture", Role.DEPARTMENT, "agriculture", "周", "明"),
     ("admin", Role.ADMINISTRATOR, None, "系统", "管理员"),
 ]
 WINDOWS = ["1号窗口", "2号窗口", "3号窗口"]
@@ -224,7 +225,7 @@ def seed_story(day: datetime.date) -> bool:
         person("金小平", phone="13913500004", representative=True),
         person("蒋卫东", phone="13913500005", representative=True),
     ]
-    story.visit(
+    group = story.visit(
         "15:05",
         workers,
         persons=32,
@@ -246,7 +247,47 @@ def seed_story(day: datetime.date) -> bool:
         added_by=story.receptionist,
         at=story.at("16:50"),
     )
+    sign_off_story(earlier=earlier, woman=woman, group=group)
     return True
+
+
+def sign_off_story(*, earlier, woman, group) -> None:
+    """The end of the story's day: the leader answers the workers at the window and forwards
+    the elderly woman's case to 住建局; the farmer's case, ten days old, is already with its
+    department. The forwarding runs here as the Celery task would, so the demo does not depend
+    on a worker having started."""
+    from cases.forwarding import case_forward
+    from cases.handling import case_accept, case_receive
+    from cases.models import Decision
+    from cases.sign_off import SignOffData, case_sign_off
+
+    leader = get_user_model().objects.get(username="leader")
+    case_sign_off(
+        case_id=group.case_id,
+        leader=leader,
+        data=SignOffData(
+            decision=Decision.ANSWER_AT_WINDOW,
+            instruction="已与区法院核实：第三轮拍卖正在进行，拍卖款优先支付拖欠工资。已向员工代表当面解释，员工满意离开。",
+        ),
+    )
+    for visit, department_code, instruction in (
+        (earlier, "agriculture", "请农业农村局会同平望镇核实土地承包调整情况，依法处理并答复信访人。"),
+        (woman, "housing", "请住建局核实拆迁安置政策执行情况，研究困难家庭帮扶措施，依法答复信访人。"),
+    ):
+        case = case_sign_off(
+            case_id=visit.case_id,
+            leader=leader,
+            data=SignOffData(
+                decision=Decision.FORWARD,
+                department_id=Department.objects.get(code=department_code).pk,
+                instruction=instruction,
+            ),
+        )
+        case_forward(sign_off_id=case.sign_offs.get().pk)
+    agriculture_staff = get_user_model().objects.filter(department__code="agriculture").first()
+    if agriculture_staff:
+        case_receive(case_id=earlier.case_id, actor=agriculture_staff)
+        case_accept(case_id=earlier.case_id, actor=agriculture_staff)
 
 
 def seed_demo(*, day: datetime.date | None = None) -> tuple[list[tuple[str, str]], datetime.date, bool]:

@@ -84,3 +84,19 @@ def test_seed_demo_refuses_outside_demo_settings(db):
     with override_settings(DEMO_MODE=False), pytest.raises(CommandError):
         seed_demo()
     assert not User.objects.exists()
+
+
+def test_the_day_ends_with_the_womans_case_in_the_housing_inbox_and_the_workers_answered(seeded):
+    from cases.models import Status
+    from cases.selectors import department_inbox, sign_off_queue
+
+    woman = Petitioner.objects.get(id_number_hash=id_number_hash("resident_id", ELDERLY_WOMAN_ID))
+    her_case = woman.cases.get()
+    group_case = woman.cases.model.objects.get(is_group=True)
+
+    assert (her_case.status, her_case.department.name) == (Status.FORWARDED, "住建局")
+    assert her_case in department_inbox(User.objects.get(username="housing"))
+    assert group_case.status == Status.CONCLUDED
+    assert group_case.sign_offs.get().decision == "answer_at_window"
+    # The rest of the day's cases wait for the leader.
+    assert sign_off_queue().count() == 5

@@ -213,17 +213,29 @@ _HANDLED = [
     ("conclude", "concluded", 30),
     ("close", "closed", 400),
 ]
+# The leader signs off; the forwarding task delivers seconds later, as nobody (the system).
+_FORWARD = ("forward", "signed_off", 30)
+_DELIVER = ("deliver_forwarded", "forwarded", 0.005)
 PATHS = (
-    (0.78, [_REGISTER, _SUBMIT, ("sign_off", "signed_off", 30), ("forward", "forwarded", 8), *_HANDLED]),
-    (0.06, [_REGISTER, _SUBMIT, ("sign_off", "signed_off", 30), ("assign", "assigned", 8), *_HANDLED]),
+    (0.78, [_REGISTER, _SUBMIT, _FORWARD, _DELIVER, *_HANDLED]),
+    (
+        0.06,
+        [
+            _REGISTER,
+            _SUBMIT,
+            ("assign", "signed_off", 30),
+            ("deliver_assigned", "assigned", 0.005),
+            *_HANDLED,
+        ],
+    ),
     (0.05, [_REGISTER, _SUBMIT, ("answer_at_window", "concluded", 2), ("close", "closed", 300)]),
     (
         0.05,
         [
             _REGISTER,
             _SUBMIT,
-            ("sign_off", "signed_off", 30),
-            ("forward", "forwarded", 8),
+            _FORWARD,
+            _DELIVER,
             ("receive", "received", 40),
             ("decline", "declined", 60),
         ],
@@ -233,11 +245,11 @@ PATHS = (
         [
             _REGISTER,
             _SUBMIT,
-            ("sign_off", "signed_off", 30),
-            ("forward", "forwarded", 8),
+            _FORWARD,
+            _DELIVER,
             ("return", "returned", 70),
-            ("sign_off", "signed_off", 30),
-            ("forward", "forwarded", 8),
+            _FORWARD,
+            _DELIVER,
             *_HANDLED,
         ],
     ),
@@ -248,8 +260,8 @@ PATHS = (
             _SUBMIT,
             ("back_to_window", "back_to_window", 20),
             ("submit", "awaiting_sign_off", 50),
-            ("sign_off", "signed_off", 30),
-            ("forward", "forwarded", 8),
+            _FORWARD,
+            _DELIVER,
             *_HANDLED,
         ],
     ),
@@ -267,7 +279,8 @@ COLUMNS = {
     Case: (
         "id number tracking_code status facts request reasons category_id subject_area_id place_id "
         "organisation in_litigation urgent anonymous is_group department_id registered_by_id "
-        "registered_at submitted_at"
+        "registered_at submitted_at returns_count report_due reply_outcome reply_text replied_at "
+        "satisfaction_department satisfaction_bureau review_requested_at"
     ),
     Case.petitioners.through: "case_id petitioner_id",
     Visit: "id visited_at window_id receptionist_id case_id persons is_group is_repeat note",
@@ -475,6 +488,15 @@ class ChunkWriter:
                     str(receptionist),
                     ts(at),
                     ts(submitted) if submitted else "\\N",
+                    str(sum(action == "return" for action, *_rest in events)),
+                    # The seed leaves the issue-3 details (report due, reply text, satisfaction) empty.
+                    "\\N",
+                    "",
+                    "",
+                    "\\N",
+                    "",
+                    "",
+                    "\\N",
                 )
             )
             + "\n"
@@ -603,7 +625,9 @@ class ChunkWriter:
                 break
             if action in ("register", "submit", "close"):
                 actor = receptionist
-            elif action in ("sign_off", "forward", "assign", "answer_at_window", "back_to_window"):
+            elif action.startswith("deliver_"):
+                actor = "\\N"
+            elif action in ("forward", "assign", "answer_at_window", "back_to_window"):
                 actor = leader
             else:
                 actor = staff
@@ -612,7 +636,8 @@ class ChunkWriter:
             if action == "accept" and rng.random() < 0.08:
                 when += int(rng.uniform(200, 500) * 3600)
                 if when <= plan.now:
-                    events.append(("extend", status, status, when, staff))
+                    events.append(("extension_asked", status, status, when, staff))
+                    events.append(("extension_approved", status, status, when + 3600, leader))
         return events
 
 
