@@ -86,10 +86,11 @@ def pending_extensions() -> QuerySet[Extension]:
 
 
 def department_inbox(user: User) -> QuerySet[Case]:
-    """The department's open cases, newest first, with the days left on each clock."""
+    """The department's open cases, newest first, with the days left on each clock. A case it
+    returned has left its hands (the page still opens: the department keeps its history)."""
     return (
         cases_visible_to(user)
-        .exclude(status__in=FINISHED_STATUSES)
+        .exclude(status__in=(*FINISHED_STATUSES, Status.RETURNED))
         .select_related("category", "subject_area", "place")
         .prefetch_related(running_clocks())
         .order_by("-registered_at", "-id")

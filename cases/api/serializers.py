@@ -6,8 +6,24 @@ from rest_framework import serializers
 from intake.api.serializers import PetitionerSerializer
 from intake.models import Visit
 
-from ..models import Attachment, Case, CaseEvent, Category, Department, Place, SubjectArea
+from ..models import (
+    Attachment,
+    Case,
+    CaseEvent,
+    Category,
+    Clock,
+    ClockKind,
+    Department,
+    Extension,
+    Place,
+    ReplyOutcome,
+    Satisfaction,
+    SignOff,
+    SubjectArea,
+    SupervisionNotice,
+)
 from ..workflow import Action
+from .endpoints import ENDPOINT_ACTIONS, endpoints_allowed
 
 # --- reference lists ---------------------------------------------------------------------------
 
@@ -121,15 +137,33 @@ class ToStatusField(serializers.CharField):
 
 
 class TimelineEntrySerializer(serializers.ModelSerializer):
-    actor = serializers.StringRelatedField(allow_null=True, help_text=_("Empty for what the system did."))
+    actor = serializers.SerializerMethodField(help_text=_("Who acted; “System” for what the system did."))
+    by_system = serializers.SerializerMethodField(
+        help_text=_("True for what the system did (forwarding, reminders).")
+    )
     from_status = FromStatusField(read_only=True, help_text=_("Empty for the registration."))
     to_status = ToStatusField(read_only=True)
     action_label = serializers.SerializerMethodField()
 
     class Meta:
         model = CaseEvent
-        fields = ["actor", "action", "action_label", "from_status", "to_status", "note", "created_at"]
+        fields = [
+            "actor",
+            "by_system",
+            "action",
+            "action_label",
+            "from_status",
+            "to_status",
+            "note",
+            "created_at",
+        ]
         read_only_fields = fields
+
+    def get_actor(self, event: CaseEvent) -> str:
+        return str(event.actor) if event.actor_id else str(_("System"))
+
+    def get_by_system(self, event: CaseEvent) -> bool:
+        return event.actor_id is None
 
     def get_action_label(self, event: CaseEvent) -> str:
         try:
@@ -138,13 +172,95 @@ class TimelineEntrySerializer(serializers.ModelSerializer):
             return event.action
 
 
+def blank_or(component: str) -> dict:
+    """The schema of a choice that may still be empty, drawn from an enum component that a
+    request field names: one set of choices, one name in the schema."""
+    return {"oneOf": [{"$ref": f"#/components/schemas/{component}"}, {"type": "string", "enum": [""]}]}
+
+
+# SatisfactionEnum comes from the feedback's `satisfaction`.
+@extend_schema_field(blank_or("SatisfactionEnum"))
+class OptionalSatisfactionField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=Satisfaction.choices, **kwargs)
+
+
+# OutcomeEnum comes from the reply's `outcome`.
+@extend_schema_field(blank_or("OutcomeEnum"))
+class OptionalReplyOutcomeField(serializers.ChoiceField):
+    def __init__(self, **kwargs):
+        super().__init__(choices=ReplyOutcome.choices, **kwargs)
+
+
+class ClockSerializer(serializers.ModelSerializer):
+    clock = serializers.ChoiceField(source="kind", choices=ClockKind.choices, read_only=True)
+    label = serializers.CharField(source="get_kind_display", read_only=True)
+    days_left = serializers.IntegerField(
+        read_only=True, help_text=_("Calendar days to the due date; negative once overdue.")
+    )
+    provisional = serializers.BooleanField(
+        read_only=True,
+        help_text=_("The year of the due date has no holiday data yet: weekends only were skipped."),
+    )
+
+    class Meta:
+        model = Clock
+        fields = ["clock", "label", "started_on", "due_on", "days_left", "provisional"]
+        read_only_fields = fields
+
+
+class SignOffSerializer(serializers.ModelSerializer):
+    department = DepartmentSerializer(read_only=True, allow_null=True)
+    leader = serializers.StringRelatedField()
+
+    class Meta:
+        model = SignOff
+        fields = ["decision", "department", "instruction", "report_due", "leader", "created_at"]
+        read_only_fields = fields
+
+
+class ExtensionSerializer(serializers.ModelSerializer):
+    requested_by = serializers.StringRelatedField()
+    decided_by = serializers.StringRelatedField(allow_null=True)
+
+    class Meta:
+        model = Extension
+        fields = ["days", "reason", "state", "requested_by", "requested_at", "decided_by", "decided_at"]
+        read_only_fields = fields
+
+
+class SupervisionNoticeSerializer(serializers.ModelSerializer):
+    sent_by = serializers.StringRelatedField()
+    answered_by = serializers.StringRelatedField(allow_null=True)
+
+    class Meta:
+        model = SupervisionNotice
+        fields = ["text", "sent_by", "sent_at", "answer", "answered_by", "answered_at"]
+        read_only_fields = fields
+
+
 class CaseDetailSerializer(CaseListSerializer):
     petitioners = serializers.SerializerMethodField(
-        help_text=_("Empty for department staff when the case is anonymous.")
+        help_text=_("Empty for department staff when the case is anonymous or an accusation.")
     )
     visits = CaseVisitSerializer(many=True, read_only=True)
     attachments = AttachmentSerializer(many=True, read_only=True)
+    clocks = ClockSerializer(
+        source="running_clocks", many=True, read_only=True, help_text=_("The time limits still running.")
+    )
+    sign_offs = SignOffSerializer(many=True, read_only=True)
+    extensions = ExtensionSerializer(many=True, read_only=True)
+    supervision_notices = SupervisionNoticeSerializer(many=True, read_only=True)
+    reply_outcome = OptionalReplyOutcomeField(read_only=True)
+    satisfaction_department = OptionalSatisfactionField(read_only=True)
+    satisfaction_bureau = OptionalSatisfactionField(read_only=True)
     timeline = TimelineEntrySerializer(source="events", many=True, read_only=True)
+    actions = serializers.SerializerMethodField(
+        help_text=_(
+            "The action endpoints the workflow allows the user in the case's state; an action's own "
+            "conditions may still refuse it."
+        )
+    )
 
     class Meta(CaseListSerializer.Meta):
         fields = [
@@ -155,13 +271,32 @@ class CaseDetailSerializer(CaseListSerializer):
             "petitioners",
             "visits",
             "attachments",
+            "clocks",
+            "sign_offs",
+            "report_due",
+            "returns_count",
+            "extensions",
+            "supervision_notices",
+            "reply_outcome",
+            "reply_text",
+            "replied_at",
+            "satisfaction_department",
+            "satisfaction_bureau",
+            "review_requested_at",
             "timeline",
+            "actions",
         ]
         read_only_fields = fields
 
     @extend_schema_field(PetitionerSerializer(many=True))
     def get_petitioners(self, case: Case) -> list[dict]:
-        # An anonymous petitioner's identity stays at the bureau: the department handles the matter.
-        if case.anonymous and self.context["request"].user.is_department_staff:
+        # An anonymous petitioner's identity stays at the bureau, and so does an accuser's (Art. 30,
+        # as the case page does): the department handles the matter.
+        hidden = case.anonymous or case.category.is_accusation
+        if hidden and self.context["request"].user.is_department_staff:
             return []
         return PetitionerSerializer(case.petitioners.all(), many=True, context=self.context).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(ENDPOINT_ACTIONS))))
+    def get_actions(self, case: Case) -> list[str]:
+        return endpoints_allowed(case.status, self.context["request"].user.role)

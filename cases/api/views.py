@@ -2,15 +2,27 @@
 department staff another department's case is simply not in the queryset, hence 404."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import viewsets
+from rest_framework.parsers import JSONParser
 
 from petition_desk.api_errors import error_responses
 
-from ..models import Case, Category, Department, Place, Status, SubjectArea
-from ..selectors import case_detail_for, case_list_for
+from ..models import (
+    Case,
+    Category,
+    Department,
+    Extension,
+    Place,
+    SignOff,
+    Status,
+    SubjectArea,
+    SupervisionNotice,
+)
+from ..selectors import case_detail_for, case_list_for, cases_visible_to
+from .actions import CaseActionsMixin
 from .serializers import (
     CaseDetailSerializer,
     CaseListSerializer,
@@ -70,20 +82,34 @@ class CaseFilter(django_filters.FilterSet):
         responses={200: CaseListSerializer(many=True), **error_responses(400)},
     ),
     retrieve=extend_schema(
-        summary="A case with its petitioners, visits, attachments and timeline",
+        summary="A case with its people, clocks, decisions and timeline",
         responses={200: CaseDetailSerializer, **error_responses(404)},
     ),
 )
 @extend_schema(tags=["cases"])
-class CaseViewSet(viewsets.ReadOnlyModelViewSet):
+class CaseViewSet(CaseActionsMixin, viewsets.ReadOnlyModelViewSet):
     filterset_class = CaseFilter
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular generating the schema
             return Case.objects.none()
         if self.action == "retrieve":
-            return case_detail_for(self.request.user)
-        return case_list_for(self.request.user)
+            return self.detail_queryset()
+        if self.action == "list":
+            return case_list_for(self.request.user)
+        # An action only needs to find the case among those the user may see.
+        return cases_visible_to(self.request.user)
+
+    def detail_queryset(self) -> QuerySet[Case]:
+        return case_detail_for(self.request.user).prefetch_related(
+            Prefetch("sign_offs", queryset=SignOff.objects.select_related("leader", "department")),
+            Prefetch("extensions", queryset=Extension.objects.select_related("requested_by", "decided_by")),
+            Prefetch(
+                "supervision_notices",
+                queryset=SupervisionNotice.objects.select_related("sent_by", "answered_by"),
+            ),
+        )
 
     def get_serializer_class(self):
         return CaseDetailSerializer if self.action == "retrieve" else CaseListSerializer

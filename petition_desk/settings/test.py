@@ -28,6 +28,11 @@ if "DATABASE_URL" not in os.environ and _answers("127.0.0.1", 5432):
 if "REDIS_URL" not in os.environ and _answers("127.0.0.1", 6379):
     os.environ["REDIS_URL"] = "redis://127.0.0.1:6379/15"
 
+# Without Redis the suite publishes to a filesystem broker of its own (base.py reads the folder).
+_celery_dir = os.environ.setdefault("CELERY_DATA_DIR", tempfile.mkdtemp(prefix="petition-desk-celery-"))
+for _folder in ("queue", "processed", "control"):
+    os.makedirs(os.path.join(_celery_dir, _folder), exist_ok=True)
+
 from .base import *  # noqa: E402,F403
 from .base import DATABASES, REDIS_URL  # noqa: E402
 
@@ -45,7 +50,6 @@ DEMO_MODE = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = tempfile.mkdtemp(prefix="petition-desk-media-")
-CELERY_DATA_DIR = tempfile.mkdtemp(prefix="petition-desk-celery-")
 # Static files straight from the app folders: the suite never runs collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True

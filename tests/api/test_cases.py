@@ -10,7 +10,8 @@ URL = "/api/v1/cases/"
 
 
 def send_to(case: Case, department) -> Case:
-    # No forwarding service exists yet: the department is set as a sign-off would set it.
+    # Routed by hand: these tests are about who sees which case, not how it got there
+    # (tests/api/test_actions.py walks the road).
     Case.objects.filter(pk=case.pk).update(department=department)
     case.refresh_from_db()
     return case
@@ -151,6 +152,7 @@ def test_detail_has_petitioners_visits_attachments_and_timeline(
     ]
     assert set(body["timeline"][0]) == {
         "actor",
+        "by_system",
         "action",
         "action_label",
         "from_status",
@@ -199,11 +201,26 @@ def test_anonymous_petitioner_stays_unknown_to_the_department(
 
 
 @pytest.mark.django_db
+def test_an_accusers_identity_stays_at_the_bureau(
+    department_api, leader_api, make_visit, department, reference
+):
+    """Art. 30: who accuses is never passed on with the matter, as on the case page."""
+    reference["category"].is_accusation = True
+    reference["category"].save()
+    case = send_to(make_visit().case, department)
+
+    assert department_api.get(f"{URL}{case.pk}/").json()["petitioners"] == []
+    assert len(leader_api.get(f"{URL}{case.pk}/").json()["petitioners"]) == 1
+
+
+@pytest.mark.django_db
 def test_detail_does_not_query_per_row(leader_api, housing_case, make_visit, django_assert_max_num_queries):
     for n in range(5):
         make_visit(repeat_of=housing_case, names=(f"甲{n}",))
 
-    with django_assert_max_num_queries(8):
+    # The case, petitioners, contacts, visits, attachments, timeline, clocks, sign-offs,
+    # extensions and supervision notices: one query each, however many rows.
+    with django_assert_max_num_queries(10):
         response = leader_api.get(f"{URL}{housing_case.pk}/")
 
     assert len(response.json()["petitioners"]) == 6
@@ -237,3 +254,18 @@ def test_reference_lists_are_read_only(reception_api, reference):
     response = reception_api.post("/api/v1/categories/", {"name": "新", "code": "new"}, format="json")
 
     assert response.status_code == 405
+
+
+@pytest.mark.django_db
+def test_detail_of_a_case_awaiting_sign_off(leader_api, make_visit):
+    case = make_visit().case
+
+    body = leader_api.get(f"{URL}{case.pk}/").json()
+
+    [clock] = body["clocks"]
+    assert (clock["clock"], clock["days_left"], clock["provisional"]) == ("forward", 15, False)
+    assert (body["sign_offs"], body["extensions"], body["supervision_notices"]) == ([], [], [])
+    assert (body["report_due"], body["returns_count"]) == (None, 0)
+    assert (body["reply_outcome"], body["reply_text"], body["replied_at"]) == ("", "", None)
+    assert (body["satisfaction_department"], body["satisfaction_bureau"]) == ("", "")
+    assert body["actions"] == ["sign-off"]

@@ -1,0 +1,39 @@
+"""The case actions of the API (`POST cases/{id}/<endpoint>/`, DESIGN §6) and the workflow
+actions behind each. Who may call an endpoint is read from the transition table, never
+restated here."""
+
+from ..workflow import TRANSITIONS, Action, allowed_actions
+
+ENDPOINT_ACTIONS: dict[str, tuple[Action, ...]] = {
+    "sign-off": (Action.FORWARD, Action.ASSIGN, Action.ANSWER_AT_WINDOW, Action.BACK_TO_WINDOW),
+    "receive": (Action.RECEIVE,),
+    "accept": (Action.ACCEPT,),
+    "decline": (Action.DECLINE,),
+    "return": (Action.RETURN,),
+    "extend": (Action.REQUEST_EXTENSION,),
+    "extension-decision": (Action.APPROVE_EXTENSION, Action.REFUSE_EXTENSION),
+    "reply": (Action.REPLY,),
+    "conclude": (Action.CONCLUDE,),
+    "report": (Action.REPORT,),
+    "note": (Action.NOTE,),
+    "supervise": (Action.SUPERVISE,),
+    "supervision-answer": (Action.ANSWER_SUPERVISION,),
+    "feedback": (Action.FOLLOW_UP,),
+    "review": (Action.REQUEST_REVIEW,),
+    "close": (Action.CLOSE,),
+}
+
+
+def roles_for(endpoint: str) -> frozenset[str]:
+    """The roles that may call the endpoint in some state of a case."""
+    actions = ENDPOINT_ACTIONS[endpoint]
+    return frozenset().union(
+        *(transition.roles for (_, action), transition in TRANSITIONS.items() if action in actions)
+    )
+
+
+def endpoints_allowed(status: str, role: str) -> list[str]:
+    """The endpoints the transition table allows this role in this state. An action's own
+    conditions (an extension waiting for a decision, the five days to return) may still refuse."""
+    allowed = set(allowed_actions(status, role))
+    return [endpoint for endpoint, actions in ENDPOINT_ACTIONS.items() if allowed.intersection(actions)]
