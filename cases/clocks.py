@@ -72,48 +72,76 @@ def running_clock(case: Case, kind: str) -> Clock | None:
     return Clock.objects.filter(case=case, kind=kind, stopped_at__isnull=True).first()
 
 
-def deadline_sweep(*, today: datetime.date | None = None) -> int:
+def deadline_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) -> int:
     """Send each reminder that is due and not sent yet: one when a clock is due within three
-    days, one when it is overdue. The unique (clock, level) row makes a rerun send nothing new.
-    Returns the number of reminders sent."""
+    days, one when it is overdue; returns how many went out.
+
+    Set-based, a batch per transaction, so that a first sweep over a bureau's thousands of
+    overdue clocks takes seconds. Each batch locks its clocks (skipping those an action holds:
+    the next sweep takes them), so the alert level read is the truth, and raising it in the same
+    transaction is what makes a rerun send nothing new; the unique (clock, level) reminder row
+    guards the rest."""
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     due = (
         Clock.objects.filter(stopped_at__isnull=True, kind__in=REMINDED, due_on__lte=soon)
         .filter(Q(alert_level__lt=1) | Q(due_on__lt=today, alert_level__lt=2))
         .select_related("case")
+        .order_by("due_on", "id")
     )
     sent = 0
-    # Each clock handled leaves the filter (its alert level rises), so batches never repeat.
-    while batch := list(due[:500]):
-        for clock in batch:
-            with transaction.atomic():
-                sent += _remind(clock, today)
-    return sent
+    while True:
+        with transaction.atomic():
+            batch = list(due.select_for_update(of=("self",), skip_locked=True)[:batch_size])
+            if not batch:
+                return sent
+            sent += _remind(batch, today)
 
 
-def _remind(clock: Clock, today: datetime.date) -> int:
+def _remind(clocks: list[Clock], today: datetime.date) -> int:
     from notifications.models import Kind
-    from notifications.services import department_staff, leaders, notify
+    from notifications.services import department_staff_ids, leader_ids, notify_many
 
-    level = Reminder.Level.OVERDUE if clock.due_on < today else Reminder.Level.DUE_SOON
-    _, created = Reminder.objects.get_or_create(clock=clock, level=level)
-    Clock.objects.filter(pk=clock.pk).update(alert_level=level)
-    if not created:
-        return 0
-    message = reminder_message(clock, level)
-    recipients = department_staff(clock.department_id) if clock.department_id else leaders()
-    notify(recipients=recipients, kind=Kind.REMINDER, case=clock.case, message=message, email=True)
-    # Not a change of state: the timeline shows the reminder went out, the status stays.
-    CaseEvent.objects.create(
-        case=clock.case,
-        action=Action.REMIND,
-        from_status=clock.case.status,
-        to_status=clock.case.status,
-        note=message,
-        created_at=timezone.now(),
+    levels = {
+        clock.pk: Reminder.Level.OVERDUE if clock.due_on < today else Reminder.Level.DUE_SOON
+        for clock in clocks
+    }
+    Reminder.objects.bulk_create(
+        [Reminder(clock=clock, level=levels[clock.pk]) for clock in clocks], ignore_conflicts=True
     )
-    return 1
+    for level in Reminder.Level:
+        Clock.objects.filter(pk__in=[pk for pk, value in levels.items() if value == level]).update(
+            alert_level=level
+        )
+    staff = department_staff_ids({clock.department_id for clock in clocks if clock.department_id})
+    bureau = leader_ids()
+    now = timezone.now()
+    messages = {clock.pk: reminder_message(clock, levels[clock.pk]) for clock in clocks}
+    notify_many(
+        [
+            (
+                staff.get(clock.department_id, []) if clock.department_id else bureau,
+                clock.case,
+                messages[clock.pk],
+            )
+            for clock in clocks
+        ],
+        kind=Kind.REMINDER,
+        email=True,
+    )
+    # Not a change of state: the timeline shows the reminder went out, the status stays.
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            case=clock.case,
+            action=Action.REMIND,
+            from_status=clock.case.status,
+            to_status=clock.case.status,
+            note=messages[clock.pk],
+            created_at=now,
+        )
+        for clock in clocks
+    )
+    return len(clocks)
 
 
 def reminder_message(clock: Clock, level: int) -> str:

@@ -35,10 +35,9 @@ def case_follow_up(
             actor=actor,
             action=Action.FOLLOW_UP,
             note="; ".join([*labels, note] if note else labels),
-            changes={
-                "satisfaction_department": satisfaction_department,
-                "satisfaction_bureau": satisfaction_bureau,
-            },
+            # A second call that rates the department only keeps the bureau's earlier rating.
+            changes={"satisfaction_department": satisfaction_department}
+            | ({"satisfaction_bureau": satisfaction_bureau} if satisfaction_bureau else {}),
         )
         if Satisfaction.DISSATISFIED in (satisfaction_department, satisfaction_bureau):
             notify(
@@ -54,6 +53,11 @@ def case_request_review(*, case_id: int, actor: User, note: str = "") -> Case:
     """复查: asked within 30 days of the reply (Art. 35)."""
 
     def within_review_window(case: Case) -> None:
+        if case.review_requested_at is not None:
+            raise ValidationError(
+                _("A review was asked on %(date)s already.")
+                % {"date": timezone.localdate(case.review_requested_at)}
+            )
         clock = running_clock(case, ClockKind.REVIEW)
         if clock is None or clock.due_on < timezone.localdate():
             raise ValidationError(_("A review can be asked only within 30 days of the reply."))
@@ -74,5 +78,6 @@ def case_request_review(*, case_id: int, actor: User, note: str = "") -> Case:
 def case_close(*, case_id: int, actor: User, note: str = "") -> Case:
     with transaction.atomic(durable=True):
         case = apply_action(case_id=case_id, actor=actor, action=Action.CLOSE, note=note)
-        clocks_stop(case=case, kinds=list(ClockKind.values))
+        # The petitioner's 30 days to ask for review (Art. 35) run on after the file is closed.
+        clocks_stop(case=case, kinds=[kind for kind in ClockKind.values if kind != ClockKind.REVIEW])
         return case

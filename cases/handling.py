@@ -81,7 +81,9 @@ def case_return(*, case_id: int, actor: User, reason: str) -> Case:
             )
 
     with transaction.atomic(durable=True):
-        current = Case.objects.only("returns_count").get(pk=case_id)
+        # Counted under the row lock that apply_action takes again: a count read before it could
+        # be stale by the time the return is saved.
+        current = Case.objects.select_for_update(no_key=True).only("returns_count").get(pk=case_id)
         case = apply_action(
             case_id=case_id,
             actor=actor,
@@ -108,12 +110,15 @@ def case_request_extension(*, case_id: int, actor: User, days: int, reason: str)
         if case.extensions.filter(state=ExtensionState.PENDING).exists():
             raise ValidationError(_("An extension is already waiting for approval."))
         used = sum(case.extensions.filter(state=ExtensionState.APPROVED).values_list("days", flat=True))
-        if not 1 <= days <= MAX_EXTENSION_DAYS - used:
+        left = MAX_EXTENSION_DAYS - used
+        if left <= 0:
+            raise ValidationError({"days": [_("The 30 days of extension (Art. 34) are used up.")]})
+        if not 1 <= days <= left:
             raise ValidationError(
                 {
                     "days": [
                         _("An extension is 1 to %(left)d days: at most 30 days in all (Art. 34).")
-                        % {"left": MAX_EXTENSION_DAYS - used}
+                        % {"left": left}
                     ]
                 }
             )

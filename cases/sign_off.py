@@ -25,7 +25,7 @@ from .models import (
     SupervisionNotice,
 )
 from .services import apply_action
-from .workflow import Action
+from .workflow import Action, transition_for
 
 FORWARD_TOPIC = "forward"
 MAX_EXTENSION_DAYS = 30  # Art. 34, in all
@@ -77,16 +77,27 @@ def case_sign_off_many(*, leader: User, decisions: dict[int, SignOffData]) -> li
     """Several routine cases at once, all or none: a case that cannot be signed off stops the
     batch with its number in the message, so nothing is half done."""
     with transaction.atomic(durable=True):
-        return [
-            sign_off_in_transaction(case_id=case_id, leader=leader, data=data)
-            for case_id, data in sorted(decisions.items())
-        ]
+        signed = []
+        for case_id, data in sorted(decisions.items()):
+            try:
+                signed.append(sign_off_in_transaction(case_id=case_id, leader=leader, data=data))
+            except ValidationError as error:
+                number = Case.objects.filter(pk=case_id).values_list("number", flat=True).first()
+                raise ValidationError(
+                    [
+                        _("Case %(number)s: %(problem)s") % {"number": number, "problem": message}
+                        for message in error.messages
+                    ]
+                ) from error
+        return signed
 
 
 def sign_off_in_transaction(*, case_id: int, leader: User, data: SignOffData) -> Case:
     validate_sign_off(data)
     routed = data.decision in (Decision.FORWARD, Decision.ASSIGN)
-    changes = {"report_due": data.report_due} if data.decision == Decision.ASSIGN else {}
+    # Only an assignment has a report due; a case assigned before a return owes none once routed
+    # otherwise.
+    changes = {"report_due": data.report_due if data.decision == Decision.ASSIGN else None}
     case = apply_action(
         case_id=case_id,
         actor=leader,
@@ -167,7 +178,9 @@ def case_supervise(*, case_id: int, leader: User, text: str) -> SupervisionNotic
     with transaction.atomic(durable=True):
         case = apply_action(case_id=case_id, actor=leader, action=Action.SUPERVISE, note=text)
         notice = SupervisionNotice.objects.create(case=case, text=text, sent_by=leader)
-        if case.department_id:
+        # Only a department that holds the case can answer; after a return `department` still
+        # names the one that gave it back.
+        if case.department_id and transition_for(case.status, Action.ANSWER_SUPERVISION):
             notify(
                 recipients=department_staff(case.department_id),
                 kind=Kind.SUPERVISION,

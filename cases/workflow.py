@@ -95,6 +95,7 @@ TRANSITIONS: dict[tuple[Status, Action], Transition] = {
     (S.REPLIED, Action.FOLLOW_UP): Transition(S.REPLIED, RECEPTIONIST),
     (S.CONCLUDED, Action.FOLLOW_UP): Transition(S.CONCLUDED, RECEPTIONIST),
     (S.CONCLUDED, Action.REQUEST_REVIEW): Transition(S.CONCLUDED, RECEPTIONIST),
+    (S.CLOSED, Action.REQUEST_REVIEW): Transition(S.CLOSED, RECEPTIONIST),
     (S.CONCLUDED, Action.CLOSE): Transition(S.CLOSED, frozenset({Role.RECEPTIONIST, Role.LEADER})),
     **{
         (state, Action.SUPERVISE): Transition(state, LEADER)

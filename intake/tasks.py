@@ -1,3 +1,5 @@
+import datetime
+
 from celery import shared_task
 from django.utils import timezone
 
@@ -6,4 +8,6 @@ from . import services
 
 @shared_task
 def snapshot_daily_tally() -> str:
-    return str(services.tally_snapshot_take(day=timezone.localdate()).date)
+    """Run just after midnight: yesterday's tally, whole."""
+    yesterday = timezone.localdate() - datetime.timedelta(days=1)
+    return str(services.tally_snapshot_take(day=yesterday).date)

@@ -1,6 +1,8 @@
 """Telling people: an in-app notification for each recipient, and an email for those kinds that
 need one. Called inside the caller's transaction; the email leaves after commit."""
 
+import logging
+import smtplib
 from collections.abc import Iterable
 from functools import partial
 
@@ -8,10 +10,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import ngettext
 
 from accounts.models import Role, User
 
 from .models import DigestRun, Kind, Notification
+
+logger = logging.getLogger(__name__)
 
 
 def notify(*, recipients: Iterable[User], kind: Kind, message: str, case=None, email: bool = False) -> int:
@@ -24,6 +29,35 @@ def notify(*, recipients: Iterable[User], kind: Kind, message: str, case=None, e
 
         transaction.on_commit(partial(enqueue_safely, send_notification_emails))
     return len(rows)
+
+
+def notify_many(
+    items: Iterable[tuple[Iterable[int], object, str]], *, kind: Kind, email: bool = False
+) -> int:
+    """Many notifications in one insert: (recipient ids, case, message) per item. One email
+    task for them all, after commit."""
+    rows = Notification.objects.bulk_create(
+        Notification(recipient_id=user_id, kind=kind, case=case, message=message[:300], email_pending=email)
+        for user_ids, case, message in items
+        for user_id in user_ids
+    )
+    if email and rows:
+        from .tasks import send_notification_emails
+
+        transaction.on_commit(partial(enqueue_safely, send_notification_emails))
+    return len(rows)
+
+
+def department_staff_ids(department_ids: Iterable[int]) -> dict[int, list[int]]:
+    staff: dict[int, list[int]] = {}
+    rows = User.objects.filter(role=Role.DEPARTMENT, department_id__in=list(department_ids), is_active=True)
+    for user_id, department_id in rows.values_list("pk", "department_id"):
+        staff.setdefault(department_id, []).append(user_id)
+    return staff
+
+
+def leader_ids() -> list[int]:
+    return list(leaders().values_list("pk", flat=True))
 
 
 def enqueue_safely(task) -> None:
@@ -58,13 +92,19 @@ def notifications_send_emails(*, batch: int = 200) -> int:
             if row is None:
                 break
             if row.recipient.email:
-                send_mail(
-                    subject=f"[{settings.BUREAU_NAME}] {row.get_kind_display()}",
-                    message=row.message,
-                    from_email=None,
-                    recipient_list=[row.recipient.email],
-                )
-                sent += 1
+                try:
+                    send_mail(
+                        subject=f"[{settings.BUREAU_NAME}] {row.get_kind_display()}",
+                        message=row.message,
+                        from_email=None,
+                        recipient_list=[row.recipient.email],
+                    )
+                    sent += 1
+                except smtplib.SMTPRecipientsRefused:
+                    # The address will not work next time either: left pending, this row would
+                    # come first in every run and hold up everyone's email. The in-app
+                    # notification stands. Other errors (server down) leave the row for later.
+                    logger.warning("Email to %s refused; notification %s not emailed", row.recipient, row.pk)
             row.email_pending = False
             row.save(update_fields=["email_pending"])
     return sent
@@ -92,11 +132,14 @@ def leader_digest_send(*, now=None) -> int:
         count = pending.count()
         DigestRun.objects.create(until=now, cases=count)
         if count:
-            from django.utils.translation import gettext as _
-
             notify(
                 recipients=leaders(),
                 kind=Kind.DIGEST,
-                message=_("%(count)d new cases await your sign-off.") % {"count": count},
+                message=ngettext(
+                    "%(count)d new case awaits your sign-off.",
+                    "%(count)d new cases await your sign-off.",
+                    count,
+                )
+                % {"count": count},
             )
     return count

@@ -43,6 +43,26 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.skip(reason=reason))
 
 
+@pytest.fixture(autouse=True)
+def holiday_calendar(request):
+    """The holidays the workdays migration loads, for every test with a database: transactional
+    tests flush every table, those rows with them, and a reused database keeps the loss."""
+    marker = request.node.get_closest_marker("django_db")
+    wants_db = {"db", "transactional_db", "live_server"} & set(request.fixturenames)
+    if marker is None and not wants_db:
+        return
+    transactional = "transactional_db" in request.fixturenames or "live_server" in request.fixturenames
+    if marker is not None:
+        transactional = transactional or marker.kwargs.get("transaction", False)
+    request.getfixturevalue("transactional_db" if transactional else "db")
+    from workdays.models import CalendarYear
+    from workdays.services import calendar_year_load
+
+    for year in (2025, 2026):
+        if not CalendarYear.objects.filter(year=year).exists():
+            calendar_year_load(year=year)
+
+
 @pytest.fixture
 def department(db):
     return DepartmentFactory(name="住建局", code="housing")

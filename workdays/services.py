@@ -3,6 +3,7 @@ import datetime
 import chinese_calendar
 from chinese_calendar import constants
 from django.db import transaction
+from django.db.models import Max
 
 from .models import CalendarYear, SpecialDay
 
@@ -11,6 +12,13 @@ PACKAGE_SOURCE = "chinese-calendar"
 
 def package_years() -> list[int]:
     return sorted({day.year for day in constants.holidays})
+
+
+def new_package_years() -> list[int]:
+    """The years the package knows beyond the newest one in the table: what an upgrade of the
+    package brings. Years already loaded may carry the administrator's corrections."""
+    newest = CalendarYear.objects.aggregate(newest=Max("year"))["newest"] or 0
+    return [year for year in package_years() if year > newest]
 
 
 def calendar_year_load(*, year: int) -> int:

@@ -1,0 +1,67 @@
+"""The nightly snapshot of the daily tally (issue 3 §3): kept as it stood, retaken on a retry."""
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from cases.services import CaseData
+from intake.models import TallySnapshot
+from intake.services import Attendee, PetitionerData, VisitData, tally_snapshot_take, visit_register
+
+pytestmark = [pytest.mark.django_db]
+
+DAY = datetime.date(2026, 3, 10)
+
+
+def visit(receptionist, reference, *names: str, hour: int, persons: int | None = None, day=DAY):
+    return visit_register(
+        data=VisitData(
+            window_id=reference["window"].pk,
+            persons=persons or len(names),
+            attendees=tuple(Attendee(new=PetitionerData(name=name)) for name in names),
+            case=CaseData(
+                facts="事实",
+                request="诉求",
+                category_id=reference["category"].pk,
+                subject_area_id=reference["subject_area"].pk,
+                place_id=reference["place"].pk,
+            ),
+            visited_at=datetime.datetime.combine(day, datetime.time(hour), tzinfo=ZoneInfo("Asia/Shanghai")),
+        ),
+        receptionist=receptionist,
+    )
+
+
+def test_the_snapshot_stores_the_days_figures(receptionist, reference):
+    # given two ordinary visits and one group visit that day, and one the day after
+    visit(receptionist, reference, "甲", hour=9)
+    visit(receptionist, reference, "乙1", "乙2", hour=10)
+    visit(receptionist, reference, *[f"工人{n}" for n in range(5)], persons=30, hour=11)
+    visit(receptionist, reference, "丙", hour=9, day=DAY + datetime.timedelta(days=1))
+
+    # when
+    snapshot = tally_snapshot_take(day=DAY)
+
+    # then
+    stored = TallySnapshot.objects.get(date=DAY)
+    assert stored == snapshot
+    assert stored.figures["date"] == "2026-03-10"
+    total = stored.figures["total"]
+    assert (total["ordinary_batches"], total["ordinary_persons"]) == (2, 3)
+    assert (total["group_batches"], total["group_persons"]) == (1, 30)
+    assert [row["label"] for row in stored.figures["by_window"]] == ["1号窗口"]
+
+
+def test_taking_the_snapshot_again_replaces_it(receptionist, reference):
+    # given a snapshot taken, then a visit of that day registered late
+    visit(receptionist, reference, "甲", hour=9)
+    tally_snapshot_take(day=DAY)
+    visit(receptionist, reference, "乙", hour=16)
+
+    # when the snapshot is taken again (the nightly task retried)
+    tally_snapshot_take(day=DAY)
+
+    # then there is still one snapshot for the day, with the new figures
+    assert TallySnapshot.objects.filter(date=DAY).count() == 1
+    assert TallySnapshot.objects.get(date=DAY).figures["total"]["ordinary_batches"] == 2
