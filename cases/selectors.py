@@ -87,10 +87,11 @@ def pending_extensions() -> QuerySet[Extension]:
 
 def department_inbox(user: User) -> QuerySet[Case]:
     """The department's open cases, newest first, with the days left on each clock. A case it
-    returned has left its hands (the page still opens: the department keeps its history)."""
+    returned has left its hands until it is delivered again, perhaps elsewhere (its page still
+    opens: the department keeps its history)."""
     return (
         cases_visible_to(user)
-        .exclude(status__in=(*FINISHED_STATUSES, Status.RETURNED))
+        .exclude(status__in=(*FINISHED_STATUSES, Status.RETURNED, Status.SIGNED_OFF))
         .select_related("category", "subject_area", "place")
         .prefetch_related(running_clocks())
         .order_by("-registered_at", "-id")
@@ -113,38 +114,47 @@ def case_detail_for(user: User) -> QuerySet[Case]:
 
     return case_list_for(user).prefetch_related(
         Prefetch("petitioners__contacts", queryset=ContactPoint.objects.select_related("created_by")),
-        Prefetch("visits", queryset=Visit.objects.select_related("window").order_by("visited_at", "id")),
+        Prefetch(
+            "visits",
+            queryset=Visit.objects.select_related("window", "receptionist").order_by("visited_at", "id"),
+        ),
         "attachments",
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
         running_clocks(),
     )
 
 
-def suggested_department(case: Case) -> Department | None:
-    """The routing rules' suggestion: a case in litigation goes to the court liaison (诉访分离);
-    otherwise the active rule naming the most of category, subject area and place wins."""
-    if case.in_litigation:
+def suggested_departments(cases: list[Case]) -> dict[int, Department | None]:
+    """The routing rules' suggestion for each case, in two queries for a page of cases: a case
+    in litigation goes to the court liaison (诉访分离); otherwise the active rule naming the most
+    of category, subject area and place wins, then the lower priority."""
+    rules = list(RoutingRule.objects.filter(department__is_active=True).select_related("department"))
+    court = None
+    if any(case.in_litigation for case in cases):
         court = Department.objects.filter(is_court_liaison=True, is_active=True).first()
-        if court:
+
+    def best(case: Case) -> Department | None:
+        if case.in_litigation and court:
             return court
-    rules = (
-        RoutingRule.objects.filter(
-            Q(category__isnull=True) | Q(category_id=case.category_id),
-            Q(subject_area__isnull=True) | Q(subject_area_id=case.subject_area_id),
-            Q(place__isnull=True) | Q(place_id=case.place_id),
-            department__is_active=True,
+        matching = [
+            rule
+            for rule in rules
+            if rule.category_id in (None, case.category_id)
+            and rule.subject_area_id in (None, case.subject_area_id)
+            and rule.place_id in (None, case.place_id)
+        ]
+        rule = max(
+            matching,
+            key=lambda r: sum(f is not None for f in (r.category_id, r.subject_area_id, r.place_id)),
+            default=None,
         )
-        .select_related("department")
-        .order_by("priority", "id")
-    )
-    best = max(
-        rules,
-        key=lambda rule: sum(
-            field is not None for field in (rule.category_id, rule.subject_area_id, rule.place_id)
-        ),
-        default=None,
-    )
-    return best.department if best else None
+        return rule.department if rule else None
+
+    return {case.pk: best(case) for case in cases}
+
+
+def suggested_department(case: Case) -> Department | None:
+    return suggested_departments([case])[case.pk]
 
 
 def supervision_list(*, today: datetime.date | None = None, now: datetime.datetime | None = None) -> dict:

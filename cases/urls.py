@@ -1,12 +1,35 @@
 from django.urls import path
 
-from . import views
+from .views import case, department, leader, window
 
 app_name = "cases"
 urlpatterns = [
-    path("<int:pk>/", views.case_detail, name="detail"),
-    path("<int:pk>/submit/", views.case_submit_view, name="submit"),
-    path("<int:pk>/attachments/<int:attachment_pk>/", views.attachment_download, name="attachment"),
-    path("sign-off/", views.sign_off_queue, name="sign_off_queue"),
-    path("inbox/", views.inbox, name="inbox"),
+    path("<int:pk>/", case.case_detail, name="detail"),
+    path("<int:pk>/submit/", case.case_submit_view, name="submit"),
+    path("<int:pk>/attachments/<int:attachment_pk>/", case.attachment_download, name="attachment"),
+    # The leader
+    path("sign-off/", leader.sign_off_queue, name="sign_off_queue"),
+    path("sign-off/batch/", leader.sign_off_batch, name="sign_off_batch"),
+    path("sign-off/returned/", leader.returned, name="returned"),
+    path("sign-off/extensions/", leader.extensions, name="extensions"),
+    path("supervision/", leader.supervision, name="supervision"),
+    path("<int:pk>/sign-off/", leader.sign_off, name="sign_off"),
+    path("<int:pk>/extension/decide/", leader.decide_extension, name="decide_extension"),
+    path("<int:pk>/supervise/", leader.supervise, name="supervise"),
+    # The receiving department
+    path("inbox/", department.inbox, name="inbox"),
+    path("<int:pk>/receive/", department.receive, name="receive"),
+    path("<int:pk>/accept/", department.accept, name="accept"),
+    path("<int:pk>/decline/", department.decline, name="decline"),
+    path("<int:pk>/return/", department.return_case, name="return"),
+    path("<int:pk>/extension/", department.extend, name="extend"),
+    path("<int:pk>/note/", department.note, name="note"),
+    path("<int:pk>/reply/", department.reply, name="reply"),
+    path("<int:pk>/conclude/", department.conclude, name="conclude"),
+    path("<int:pk>/report/", department.report, name="report"),
+    path("<int:pk>/supervision-answer/", department.answer_supervision, name="answer_supervision"),
+    # The window, after the department
+    path("<int:pk>/follow-up/", window.follow_up, name="follow_up"),
+    path("<int:pk>/review/", window.review, name="review"),
+    path("<int:pk>/close/", window.close, name="close"),
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("desk/", include("intake.urls")),
     path("cases/", include("cases.urls")),
+    path("notifications/", include("notifications.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("petition_desk.api_urls")),

@@ -1,0 +1,127 @@
+"""The case page: the matter, its clocks, the leader's decisions, the timeline, and the forms of
+the actions the viewer may take now. Every action form posts to its own small view, which calls
+one service through `act`."""
+
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .. import selectors
+from ..forms import ActionForm
+from ..models import Attachment, Case
+from ..services import TransitionNotAllowed, case_submit
+from ..workflow import Action, allowed_actions
+from .panels import PANELS, ShownPanel, load_record, panels_for
+
+ACTION_LABELS = dict(Action.choices)
+
+
+def _visible_case(request, pk: int) -> Case:
+    return get_object_or_404(
+        selectors.cases_visible_to(request.user).select_related(
+            "category", "subject_area", "place", "department", "registered_by"
+        ),
+        pk=pk,
+    )
+
+
+def render_case(request, case: Case, *, bound: ShownPanel | None = None):
+    record = load_record(case)
+    events = list(case.events.select_related("actor"))
+    for event in events:
+        event.label = ACTION_LABELS.get(event.action, event.action)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "petitioners": case.petitioners.all(),
+            "visits": case.visits.select_related("window", "receptionist").order_by("visited_at"),
+            "attachments": case.attachments.all(),
+            "events": events,
+            "record": record,
+            "panels": panels_for(case, request.user, record, bound),
+            "can_submit": Action.SUBMIT in allowed_actions(case.status, request.user.role),
+            "show_people": not request.user.is_department_staff or not case.category.is_accusation,
+        },
+    )
+
+
+@require_GET
+def case_detail(request, pk: int):
+    """A case with its people, visits, attachments, clocks, decisions and timeline; another
+    department's case does not exist for department staff."""
+    return render_case(request, _visible_case(request, pk))
+
+
+def back_to(request, case: Case) -> str:
+    """Where a form goes back to: the list it was sent from (`next`), or the case."""
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+        return target
+    return reverse("cases:detail", args=[case.pk])
+
+
+def show_errors(request, form: ActionForm, error: ValidationError) -> None:
+    """A service's field errors go beside the fields; the rest to the top of the page."""
+    if not hasattr(error, "error_dict"):
+        for message in error.messages:
+            messages.error(request, message)
+        return
+    for field, field_messages in error.message_dict.items():
+        if field in form.fields:
+            form.add_error(field, field_messages)
+        else:
+            for message in field_messages:
+                messages.error(request, message)
+
+
+def act(request, pk: int, name: str, run: Callable[[Case, ActionForm], object], done: str):
+    """Bind the action's form, call its service once, and go back with `done` (formatted with
+    the case's number). A refusal changes nothing: the state is re-read and the message shown."""
+    case = _visible_case(request, pk)
+    form = PANELS[name].form_class(request.POST, prefix=name)
+    if form.is_valid():
+        try:
+            run(case, form)
+        except (TransitionNotAllowed, PermissionDenied) as error:
+            messages.error(request, str(error) or _("Your role may not do this."))
+            return redirect("cases:detail", pk=case.pk)
+        except ValidationError as error:
+            show_errors(request, form, error)
+        else:
+            messages.success(request, done % {"number": case.number})
+            return redirect(back_to(request, case))
+    if form.errors:
+        messages.error(request, _("Nothing was saved: correct the fields marked below."))
+    return render_case(request, case, bound=ShownPanel(name, PANELS[name], form))
+
+
+@require_POST
+def case_submit_view(request, pk: int):
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    try:
+        case_submit(case_id=case.pk, actor=request.user)
+    except (TransitionNotAllowed, PermissionDenied) as error:
+        messages.error(request, str(error))
+    return redirect("cases:detail", pk=case.pk)
+
+
+@require_GET
+def attachment_download(request, pk: int, attachment_pk: int):
+    """Attachments leave only through here, after the same visibility check as the case."""
+    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
+    attachment = get_object_or_404(Attachment, pk=attachment_pk, case=case)
+    return FileResponse(
+        attachment.file.open("rb"),
+        content_type=attachment.content_type,
+        as_attachment=request.GET.get("download") == "1",
+        filename=attachment.original_name,
+    )

@@ -1,0 +1,328 @@
+"""The receiving department's pages: its inbox, and each action on a case's page. Another
+department's case does not exist for it: every page, action and attachment is a 404."""
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from cases.forwarding import case_forward
+from cases.handling import case_accept, case_receive
+from cases.models import Attachment, Case, Clock, ClockKind, Decision, Extension, Status, SupervisionNotice
+from cases.sign_off import SignOffData, case_sign_off, case_supervise
+
+pytestmark = [pytest.mark.django_db]
+
+TODAY = timezone.localdate
+DEPARTMENT_ACTIONS = {
+    "receive": {},
+    "accept": {},
+    "decline": {"decline-reason": "不属于信访事项"},
+    "return": {"return-reason": "不属于本部门职责"},
+    "extend": {"extend-days": "10", "extend-reason": "需要现场勘查"},
+    "note": {"note-text": "已联系信访人"},
+    "reply": {"reply-outcome": "explained", "reply-text": "依政策解释"},
+    "conclude": {},
+    "report": {"report-text": "已办结"},
+    "answer_supervision": {"answer_supervision-text": "正在办理"},
+}
+
+
+def client_for(user) -> Client:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user)
+    return client
+
+
+def texts(response) -> list[str]:
+    return [str(message) for message in response.context["messages"]]
+
+
+def panels(response) -> dict:
+    return {panel.name: panel for panel in response.context["panels"]}
+
+
+def sign_off(case, leader, department, decision=Decision.FORWARD, **extra):
+    case_sign_off(
+        case_id=case.pk,
+        leader=leader,
+        data=SignOffData(decision=decision, department_id=department.pk, instruction="请研究处理", **extra),
+    )
+    case_forward(sign_off_id=case.sign_offs.last().pk)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.fixture
+def forwarded(make_case, leader, department):
+    """The elderly woman's case, forwarded to 住建局, with her letter attached."""
+    case = sign_off(make_case(), leader, department)
+    Attachment.objects.create(
+        case=case,
+        file=SimpleUploadedFile("来信.pdf", b"%PDF-1.4\n%%EOF\n"),
+        original_name="来信.pdf",
+        content_type="application/pdf",
+        size=15,
+        uploaded_by=case.registered_by,
+    )
+    return case
+
+
+@pytest.fixture
+def received(forwarded, department_user):
+    case_receive(case_id=forwarded.pk, actor=department_user)
+    return forwarded
+
+
+@pytest.fixture
+def accepted(received, department_user):
+    case_accept(case_id=received.pk, actor=department_user)
+    return received
+
+
+def post(user, case, action: str, data: dict | None = None, **kwargs):
+    return client_for(user).post(reverse(f"cases:{action}", args=[case.pk]), data or {}, **kwargs)
+
+
+def status_of(case) -> str:
+    return Case.objects.values_list("status", flat=True).get(pk=case.pk)
+
+
+# --- the inbox -------------------------------------------------------------------------------
+
+
+def test_the_inbox_shows_each_running_clock_with_its_days_left(received, department_user, labour_user):
+    Clock.objects.filter(case=received, kind=ClockKind.NOTIFY_RECEIPT).update(
+        due_on=TODAY() + datetime.timedelta(days=3)
+    )
+    # Counted over a year whose holidays are not published yet.
+    Clock.objects.filter(case=received, kind=ClockKind.RETURN).update(provisional=True)
+
+    response = client_for(department_user).get(reverse("cases:inbox"))
+
+    assert list(response.context["page"]) == [received]
+    html = response.content.decode()
+    notify = re.search(
+        r'<span class="badge clock ([^"]*)"[^>]*>Tell the petitioner \(15 days\): 3 days left', html
+    )
+    assert notify and "text-bg-danger" in notify.group(1)
+    assert re.search(r"Return \(5 working days\): \d+ days left · provisional", html)
+    assert not re.search(r"Tell the petitioner \(15 days\): [^<]*provisional", html)
+    assert list(client_for(labour_user).get(reverse("cases:inbox")).context["page"]) == []
+
+
+def test_concluded_and_declined_cases_leave_the_inbox(received, department_user):
+    post(department_user, received, "decline", {"decline-reason": "不属于信访事项"})
+
+    assert list(client_for(department_user).get(reverse("cases:inbox")).context["page"]) == []
+
+
+def test_the_inbox_takes_the_same_queries_however_many_cases(
+    make_case, leader, department, department_user, django_assert_num_queries
+):
+    client = client_for(department_user)
+    sign_off(make_case(), leader, department)
+    client.get(reverse("cases:inbox"))
+    with django_assert_num_queries(7):  # session, user, count, unread, department, page, clocks
+        client.get(reverse("cases:inbox"))
+    for _ in range(5):
+        case_receive(case_id=sign_off(make_case(), leader, department).pk, actor=department_user)
+
+    with django_assert_num_queries(7):
+        response = client.get(reverse("cases:inbox"))
+    assert len(response.context["page"]) == 6
+
+
+# --- the actions -----------------------------------------------------------------------------
+
+
+def test_a_forwarded_case_offers_receive_and_return_only(forwarded, department_user):
+    response = client_for(department_user).get(reverse("cases:detail", args=[forwarded.pk]))
+
+    assert list(panels(response)) == ["receive", "return"]
+
+
+def test_receiving_and_accepting_start_the_departments_clocks(forwarded, department_user):
+    response = post(department_user, forwarded, "receive", follow=True)
+
+    assert texts(response) == [f"Case {forwarded.number} received."]
+    assert status_of(forwarded) == Status.RECEIVED
+    assert list(panels(response)) == ["accept", "decline", "return", "note"]
+
+    response = post(department_user, forwarded, "accept", {"accept-note": "已受理"}, follow=True)
+
+    assert texts(response) == [f"Case {forwarded.number} accepted: the 60 days to handle it have started."]
+    assert status_of(forwarded) == Status.ACCEPTED
+    running = set(forwarded.clocks.filter(stopped_at__isnull=True).values_list("kind", flat=True))
+    assert running == {ClockKind.HANDLING}
+    assert "Handling (60 days)" in response.content.decode()
+
+
+def test_declining_a_case_in_litigation_names_the_court(make_case, leader, department, department_user):
+    case = sign_off(make_case(in_litigation=True), leader, department)
+    case_receive(case_id=case.pk, actor=department_user)
+
+    refused = post(department_user, case, "decline", {"decline-reason": "已进入诉讼程序"})
+
+    assert panels(refused)["decline"].form.errors == {
+        "channel": ["The case is in litigation: name the court or legal channel."]
+    }
+    assert status_of(case) == Status.RECEIVED
+
+    post(
+        department_user,
+        case,
+        "decline",
+        {"decline-reason": "已进入诉讼程序", "decline-channel": "区人民法院"},
+    )
+
+    assert status_of(case) == Status.DECLINED
+    assert case.events.get(action="decline").note == "已进入诉讼程序 Proper channel: 区人民法院"
+
+
+def test_a_department_returns_a_case_within_five_working_days(received, department_user):
+    response = post(department_user, received, "return", {"return-reason": "不属于本部门职责"}, follow=True)
+
+    assert texts(response) == [f"Case {received.number} returned to the bureau."]
+    received.refresh_from_db()
+    assert (received.status, received.returns_count) == (Status.RETURNED, 1)
+    # Back with the leaders: the department may still read the case, and do nothing more on it.
+    assert panels(response) == {}
+
+
+def test_returning_after_five_working_days_is_refused_and_changes_nothing(received, department_user):
+    Clock.objects.filter(case=received, kind=ClockKind.RETURN).update(
+        due_on=TODAY() - datetime.timedelta(days=1)
+    )
+
+    response = post(department_user, received, "return", {"return-reason": "不属于本部门职责"})
+
+    assert response.status_code == 200
+    ended = (TODAY() - datetime.timedelta(days=1)).isoformat()
+    assert texts(response) == [f"The five working days to return this case ended on {ended}."]
+    assert panels(response)["return"].form["reason"].value() == "不属于本部门职责"
+    received.refresh_from_db()
+    assert (received.status, received.returns_count) == (Status.RECEIVED, 0)
+    assert not received.events.filter(action="return").exists()
+
+
+def test_an_extension_is_at_most_thirty_days(accepted, department_user):
+    refused = post(department_user, accepted, "extend", {"extend-days": "31", "extend-reason": "需要协调"})
+
+    assert "days" in panels(refused)["extend"].form.errors
+    assert not Extension.objects.exists()
+
+    response = post(
+        department_user, accepted, "extend", {"extend-days": "20", "extend-reason": "需要协调"}, follow=True
+    )
+
+    assert texts(response) == [
+        f"Extension asked on case {accepted.number}; it waits for a leader's approval."
+    ]
+    assert Extension.objects.get().days == 20
+    # One request at a time: the form gives way to the pending request.
+    assert "extend" not in panels(response)
+    assert "Awaiting approval" in response.content.decode()
+
+
+def test_a_department_notes_replies_and_concludes(accepted, department_user):
+    post(department_user, accepted, "note", {"note-text": "已联系信访人"})
+    response = post(
+        department_user,
+        accepted,
+        "reply",
+        {"reply-outcome": "supported", "reply-text": "同意帮扶"},
+        follow=True,
+    )
+
+    assert texts(response) == [f"Reply recorded on case {accepted.number}."]
+    accepted.refresh_from_db()
+    assert (accepted.status, accepted.reply_outcome, accepted.reply_text) == (
+        Status.REPLIED,
+        "supported",
+        "同意帮扶",
+    )
+    assert "Supported" in response.content.decode()
+
+    post(department_user, accepted, "conclude")
+
+    assert status_of(accepted) == Status.CONCLUDED
+    assert list(accepted.events.values_list("action", flat=True))[-3:] == ["note", "reply", "conclude"]
+
+
+def test_a_reply_needs_its_outcome_and_text(accepted, department_user):
+    response = post(department_user, accepted, "reply", {"reply-text": ""})
+
+    assert set(panels(response)["reply"].form.errors) == {"outcome", "text"}
+    assert status_of(accepted) == Status.ACCEPTED
+
+
+def test_an_assigned_case_sends_its_completion_report(make_case, leader, department, department_user):
+    due = TODAY() + datetime.timedelta(days=10)
+    case = sign_off(make_case(), leader, department, decision=Decision.ASSIGN, report_due=due)
+    case_receive(case_id=case.pk, actor=department_user)
+    case_accept(case_id=case.pk, actor=department_user)
+    page = client_for(department_user).get(reverse("cases:detail", args=[case.pk]))
+    assert panels(page)["report"].help == f"Due on {due.isoformat()}."
+
+    response = post(department_user, case, "report", {"report-text": "已完成核查并答复"}, follow=True)
+
+    assert texts(response) == [f"Completion report sent on case {case.number}."]
+    assert not case.clocks.filter(kind=ClockKind.REPORT, stopped_at__isnull=True).exists()
+    assert "report" not in panels(response)
+
+
+def test_a_forwarded_case_has_no_completion_report(accepted, department_user):
+    assert "report" not in panels(
+        client_for(department_user).get(reverse("cases:detail", args=[accepted.pk]))
+    )
+
+    response = post(department_user, accepted, "report", {"report-text": "报告"}, follow=True)
+
+    assert texts(response) == ["Only an assigned case has a completion report."]
+
+
+def test_the_department_answers_a_supervision_notice(accepted, leader, department_user):
+    case_supervise(case_id=accepted.pk, leader=leader, text="请加快办理")
+    page = client_for(department_user).get(reverse("cases:detail", args=[accepted.pk]))
+    assert "answer_supervision" in panels(page) and "请加快办理" in page.content.decode()
+
+    post(department_user, accepted, "answer_supervision", {"answer_supervision-text": "本周内答复"})
+
+    notice = SupervisionNotice.objects.get()
+    assert (notice.answer, notice.answered_by) == ("本周内答复", department_user)
+
+
+def test_an_action_not_allowed_in_the_state_is_refused_with_a_message(forwarded, department_user):
+    response = post(department_user, forwarded, "accept", follow=True)
+
+    assert texts(response) == [f"“Accepted” is not possible while case {forwarded.number} is “Forwarded”."]
+    assert status_of(forwarded) == Status.FORWARDED
+
+
+def test_other_roles_may_not_act_for_the_department(received, leader, receptionist):
+    for user in (leader, receptionist):
+        for action, data in DEPARTMENT_ACTIONS.items():
+            assert post(user, received, action, data).status_code == 403, (user.username, action)
+    assert status_of(received) == Status.RECEIVED
+
+
+def test_another_departments_case_is_a_404_everywhere(forwarded, labour_user):
+    client = client_for(labour_user)
+    attachment = forwarded.attachments.get()
+    pages = [
+        reverse("cases:detail", args=[forwarded.pk]),
+        reverse("cases:attachment", args=[forwarded.pk, attachment.pk]),
+    ]
+
+    assert [client.get(url).status_code for url in pages] == [404, 404]
+    for action, data in DEPARTMENT_ACTIONS.items():
+        assert post(labour_user, forwarded, action, data).status_code == 404, action
+    assert status_of(forwarded) == Status.FORWARDED
+    assert forwarded.events.count() == 4  # register, submit, forward, delivered
