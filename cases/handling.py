@@ -152,11 +152,18 @@ def case_reply(*, case_id: int, actor: User, outcome: ReplyOutcome, text: str) -
     if outcome not in ReplyOutcome.values:
         raise ValidationError({"outcome": [_("Choose supported, explained or not supported.")]})
     now = timezone.now()
+
+    def no_extension_waiting(case: Case) -> None:
+        # Once replied, the leader could no longer decide it: it would wait on their list forever.
+        if case.extensions.filter(state=ExtensionState.PENDING).exists():
+            raise ValidationError(_("An extension awaits a leader's decision: reply once it is decided."))
+
     with transaction.atomic(durable=True):
         case = apply_action(
             case_id=case_id,
             actor=actor,
             action=Action.REPLY,
+            guard=no_extension_waiting,
             note=f"{ReplyOutcome(outcome).label}: {text}",
             changes={"reply_outcome": outcome, "reply_text": text, "replied_at": now},
         )

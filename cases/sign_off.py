@@ -115,7 +115,7 @@ def sign_off_in_transaction(*, case_id: int, leader: User, data: SignOffData) ->
     )
     if routed:
         OutboxMessage.objects.create(topic=FORWARD_TOPIC, object_id=sign_off.pk)
-        transaction.on_commit(partial(_enqueue_forwarding, sign_off.pk))
+        transaction.on_commit(partial(_enqueue_forwarding, sign_off.pk), robust=True)
     elif data.decision == Decision.ANSWER_AT_WINDOW:
         clocks_stop(case=case, kinds=[ClockKind.FORWARD])
     else:

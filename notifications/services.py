@@ -27,7 +27,7 @@ def notify(*, recipients: Iterable[User], kind: Kind, message: str, case=None, e
     if email and rows:
         from .tasks import send_notification_emails
 
-        transaction.on_commit(partial(enqueue_safely, send_notification_emails))
+        transaction.on_commit(partial(enqueue_safely, send_notification_emails), robust=True)
     return len(rows)
 
 
@@ -44,7 +44,7 @@ def notify_many(
     if email and rows:
         from .tasks import send_notification_emails
 
-        transaction.on_commit(partial(enqueue_safely, send_notification_emails))
+        transaction.on_commit(partial(enqueue_safely, send_notification_emails), robust=True)
     return len(rows)
 
 

@@ -421,3 +421,20 @@ def test_another_departments_staff_cannot_act_on_an_accepted_case(accepted, lead
         act(accepted, labour_user)
 
     assert snapshot(accepted) == before
+
+
+def test_no_reply_while_an_extension_awaits_the_leader(make_case, leader, department, department_user):
+    case = make_case()
+    decision = SignOffData(decision=Decision.FORWARD, department_id=department.pk)
+    case_sign_off(case_id=case.pk, leader=leader, data=decision)
+    case_forward(sign_off_id=case.sign_offs.get().pk)
+    case_receive(case_id=case.pk, actor=department_user)
+    case_accept(case_id=case.pk, actor=department_user)
+    case_request_extension(case_id=case.pk, actor=department_user, days=10, reason="需现场勘察")
+
+    with translation.override("en"), pytest.raises(ValidationError) as refused:
+        case_reply(case_id=case.pk, actor=department_user, outcome="explained", text="依政策解释")
+
+    assert "extension awaits" in str(refused.value)
+    case.refresh_from_db()
+    assert case.status == Status.ACCEPTED
