@@ -19,13 +19,14 @@ PYTEST_ARGS ?=
 # DJANGO_SETTINGS_MODULE would override; `make run` sets its own below.
 unexport DJANGO_SETTINGS_MODULE
 
-.PHONY: help venv run test bench lint format clean
+.PHONY: help venv run test bench bench-workflow lint format clean
 
 help:
 	@echo "make run     install if needed, migrate, load the demo data, serve on 127.0.0.1:$(PORT)"
 	@echo "             with the Celery worker and beat (Ctrl-C stops all three)"
 	@echo "make test    ruff check, ruff format --check, then the whole pytest suite"
 	@echo "make bench   seed 1,000,000 petitioners into PostgreSQL (once) and print the speed figures"
+	@echo "make bench-workflow   sign-off, forwarding, queue, inbox, sweep and relay on that database (needs Redis)"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make clean   remove the virtual environment, the broker's folders and collected static files"
 
@@ -69,6 +70,10 @@ BENCH_PETITIONERS ?= 1000000
 bench: $(STAMP)
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/prepare.py --petitioners $(BENCH_PETITIONERS)
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/run.py
+
+bench-workflow: $(STAMP)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/prepare.py --petitioners $(BENCH_PETITIONERS)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/workflow.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
