@@ -1,0 +1,213 @@
+"""Forwarding with a real Redis and a real Celery worker, no eager mode (issue 3 §9): a signed-off
+case reaches its department within seconds, exactly once, even when the worker dies in the
+middle of forwarding or Redis is down when the leader signs off."""
+
+import datetime
+import re
+import shutil
+import time
+
+import pytest
+from celery.contrib.testing.app import setup_default_app
+from celery.contrib.testing.worker import start_worker
+from django.conf import settings
+from django.db import transaction
+
+import cases.tasks  # noqa: F401  (the shared tasks the test worker runs)
+import notifications.tasks  # noqa: F401
+from cases.forwarding import outbox_relay
+from cases.models import Case, Decision, Forwarding, OutboxMessage, OutboxState, Status
+from cases.selectors import department_inbox
+from cases.sign_off import SignOffData, case_sign_off
+from tests.cases.worker_support import (
+    DEADLINE,
+    RedisServer,
+    WorkerProcess,
+    backend_alive,
+    broker_purge,
+    broker_queue,
+    lock_waiters,
+    wait_until,
+)
+
+pytest_plugins = ("celery.contrib.pytest",)
+
+pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture(scope="session")
+def celery_config():
+    """The project's Celery settings, read as petition_desk.celery reads them (acks_late, the
+    publish retry policy, the broker), so the test worker behaves as the real one."""
+    return {
+        name.removeprefix("CELERY_").lower(): getattr(settings, name)
+        for name in dir(settings)
+        if name.startswith("CELERY_") and name != "CELERY_DATA_DIR"
+    }
+
+
+@pytest.fixture(scope="session")
+def celery_worker_parameters():
+    # The fixture's start-up check waits for a task result, and the project ignores results.
+    return {"perform_ping_check": False, "shutdown_timeout": DEADLINE}
+
+
+@pytest.fixture(autouse=True)
+def empty_queue():
+    """Messages other tests left in the broker (their sign-offs enqueue too) are not ours."""
+    broker_purge(settings.REDIS_URL)
+    yield
+    broker_purge(settings.REDIS_URL)
+
+
+@pytest.fixture
+def project_app():
+    """The project's own app as the current one, as in the web process: the sign-off and the
+    relay publish through it, whatever app an earlier test left current."""
+    from petition_desk.celery import app
+
+    with setup_default_app(app):
+        app.set_current()
+        app.set_default()
+        yield app
+
+
+@pytest.fixture
+def workers():
+    """Start real worker processes; whatever happens, none outlives the test."""
+    started: list[WorkerProcess] = []
+
+    def start(**env) -> WorkerProcess:
+        worker = WorkerProcess(broker_url=settings.REDIS_URL, env=env)
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()
+
+
+@pytest.fixture
+def spare_redis():
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed: no Redis of our own to stop and start")
+    server = RedisServer()
+    server.start()
+    yield server
+    server.stop()
+
+
+def forward(case: Case, *, leader, department) -> Case:
+    return case_sign_off(
+        case_id=case.pk,
+        leader=leader,
+        data=SignOffData(
+            decision=Decision.FORWARD, department_id=department.pk, instruction="请住建局研究处理"
+        ),
+    )
+
+
+def in_inbox(case: Case, user) -> bool:
+    return department_inbox(user).filter(pk=case.pk, status=Status.FORWARDED).exists()
+
+
+def test_a_signed_off_case_reaches_the_department_inbox_within_seconds(
+    celery_worker, make_case, leader, department, department_user
+):
+    # given a case awaiting sign-off, and a worker listening on Redis
+    case = make_case()
+
+    # when the leader forwards it to 住建局
+    forward(case, leader=leader, department=department)
+
+    # then it appears in 住建局's inbox, carried there once, its outbox row done
+    wait_until(lambda: in_inbox(case, department_user), what="the case is in 住建局's inbox", timeout=15)
+    assert Forwarding.objects.filter(case=case).count() == 1
+    assert OutboxMessage.objects.get().state == OutboxState.DONE
+    assert department_user.notifications.filter(case=case).exists()
+
+
+def test_a_worker_killed_in_the_middle_of_forwarding_leaves_one_forwarding(
+    project_app, workers, make_case, leader, department, department_user
+):
+    # given a signed-off case whose forwarding task waits in Redis
+    case = make_case()
+    forward(case, leader=leader, department=department)
+    sign_off_id = case.sign_offs.get().pk
+    assert broker_queue(settings.REDIS_URL) == {"waiting": 1, "unacked": 0}
+
+    # when a worker takes the task and is killed inside case_forward, the case row held so that
+    # it stops there (the outbox row already locked, nothing delivered yet)
+    with transaction.atomic():
+        Case.objects.select_for_update().get(pk=case.pk)
+        first = workers()
+        blocked = wait_until(
+            lambda: lock_waiters("cases_case"),
+            what=lambda: f"the worker blocks in case_forward\n{first.output()}",
+        )
+        # It holds the outbox row already: a relay run now would pass it by.
+        assert list(OutboxMessage.objects.select_for_update(skip_locked=True)) == []
+        first.kill()
+    (dead_backend,) = blocked
+    wait_until(lambda: not backend_alive(dead_backend), what="the dead worker's transaction rolls back")
+
+    # then nothing of the forwarding happened, and the message waits, taken but never acknowledged
+    case.refresh_from_db()
+    assert case.status == Status.SIGNED_OFF
+    assert not Forwarding.objects.exists()
+    assert OutboxMessage.objects.get().state == OutboxState.PENDING
+    assert broker_queue(settings.REDIS_URL) == {"waiting": 0, "unacked": 1}
+
+    # when the beat's relay re-sends the row, and a new worker starts whose short visibility
+    # timeout hands it the dead worker's message as well
+    assert outbox_relay(older_than=datetime.timedelta(0)) == 1
+    second = workers(CELERY_VISIBILITY_TIMEOUT="1")
+
+    # then both messages are run and acknowledged, and the case was forwarded exactly once
+    wait_until(
+        lambda: (
+            in_inbox(case, department_user)
+            and broker_queue(settings.REDIS_URL) == {"waiting": 0, "unacked": 0}
+        ),
+        what=lambda: f"both messages are handled\n{second.output()}",
+    )
+    forwarding = Forwarding.objects.get()
+    assert forwarding.sign_off_id == sign_off_id
+    assert OutboxMessage.objects.get().state == OutboxState.DONE
+    # The worker's log: one run delivered the case, the other found nothing left to do.
+    results = re.findall(r"forward_case\[[^\]]+\] succeeded in \S+: (\S+)", second.output())
+    assert sorted(results) == sorted([str(forwarding.pk), "None"])
+
+
+def test_a_sign_off_while_redis_is_down_is_forwarded_once_redis_is_back(
+    celery_app, spare_redis, make_case, leader, department, department_user
+):
+    # given a worker on a Redis of our own, and a first case forwarded through it, so the web
+    # process holds a connection to the broker as it would after a morning's work
+    celery_app.conf.broker_url = spare_redis.url()
+    earlier, case = make_case(), make_case()
+    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=DEADLINE):
+        forward(earlier, leader=leader, department=department)
+        wait_until(lambda: in_inbox(earlier, department_user), what="the first case is in 住建局's inbox")
+
+        # when Redis goes down and the leader signs off the next case
+        spare_redis.stop()
+        started = time.monotonic()
+        forward(case, leader=leader, department=department)
+        took = time.monotonic() - started
+
+        # then the sign-off is saved at once, its outbox row waiting for the broker
+        assert took < 5, f"the leader waited {took:.1f} s"
+        case.refresh_from_db()
+        assert case.status == Status.SIGNED_OFF
+        assert OutboxMessage.objects.get(object_id=case.sign_offs.get().pk).state == OutboxState.PENDING
+
+        # when Redis is back and the beat's relay runs
+        spare_redis.start()
+        assert outbox_relay(older_than=datetime.timedelta(0)) == 1
+
+        # then the worker, reconnected, carries the case to 住建局 once
+        wait_until(lambda: in_inbox(case, department_user), what="the case is in 住建局's inbox")
+    assert Forwarding.objects.filter(case=case).count() == 1
+    assert Forwarding.objects.filter(case=earlier).count() == 1
+    assert not OutboxMessage.objects.exclude(state=OutboxState.DONE).exists()
