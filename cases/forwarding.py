@@ -9,6 +9,7 @@ it or sends it twice."""
 import datetime
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -62,6 +63,9 @@ def _deliver(sign_off: SignOff) -> Forwarding:
     today = timezone.localdate()
     clocks_stop(case=case, kinds=[ClockKind.FORWARD])
     clock_start(case=case, kind=ClockKind.NOTIFY_RECEIPT, start=today, department_id=sign_off.department_id)
+    # Art. 23's five working days to object run from the case's arrival, not from the moment
+    # the department chooses to press "receive".
+    clock_start(case=case, kind=ClockKind.RETURN, start=today, department_id=sign_off.department_id)
     if assigned:
         from workdays.selectors import DueDate
 
@@ -108,7 +112,7 @@ def outbox_relay(*, older_than: datetime.timedelta = RELAY_AFTER, limit: int = 5
             if not enqueue(forward_case, object_id):
                 break  # the broker is down: the next relay run tries again
             sent.append(pk)
-        OutboxMessage.objects.filter(pk__in=sent).update(last_sent_at=timezone.now())
+        OutboxMessage.objects.filter(pk__in=sent).update(last_sent_at=timezone.now(), sends=F("sends") + 1)
     return len(sent)
 
 

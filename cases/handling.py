@@ -23,11 +23,7 @@ def _required(value: str, field: str, message: str) -> None:
 
 def case_receive(*, case_id: int, actor: User) -> Case:
     with transaction.atomic(durable=True):
-        case = apply_action(case_id=case_id, actor=actor, action=Action.RECEIVE)
-        clock_start(
-            case=case, kind=ClockKind.RETURN, start=timezone.localdate(), department_id=case.department_id
-        )
-        return case
+        return apply_action(case_id=case_id, actor=actor, action=Action.RECEIVE)
 
 
 def case_accept(*, case_id: int, actor: User, note: str = "") -> Case:

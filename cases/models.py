@@ -176,6 +176,12 @@ class Case(models.Model):
                 condition=~Q(status__in=FINISHED_STATUSES),
                 name="case_open_registered",
             ),
+            # The leader's queue: group visits, then urgent cases, then the oldest.
+            models.Index(
+                fields=["-is_group", "-urgent", "submitted_at", "id"],
+                condition=Q(status=Status.AWAITING_SIGN_OFF),
+                name="case_sign_off_queue",
+            ),
         ]
 
     def __str__(self):

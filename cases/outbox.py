@@ -3,6 +3,7 @@
 from functools import partial
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from petition_desk.celery import enqueue
@@ -30,7 +31,7 @@ def outbox_retry(*, message_ids: list[int]) -> int:
             .values_list("pk", "object_id")
         )
         OutboxMessage.objects.filter(pk__in=[pk for pk, _ in rows]).update(
-            state=OutboxState.PENDING, last_sent_at=timezone.now()
+            state=OutboxState.PENDING, last_sent_at=timezone.now(), sends=F("sends") + 1
         )
         if rows:
             transaction.on_commit(partial(_send, [object_id for _, object_id in rows]), robust=True)

@@ -82,7 +82,7 @@ def test_a_running_worker_is_counted(client, celery_worker):
 
 @pytest.mark.django_db
 def test_broker_on_a_closed_port_is_down_quickly_and_page_is_degraded(client, monkeypatch):
-    dead = Celery("dead-broker", broker=f"redis://127.0.0.1:{_closed_port()}/0")
+    dead = Celery("dead-broker", broker=f"redis://127.0.0.1:{_closed_port()}/0", set_as_current=False)
     monkeypatch.setattr(health, "celery_app", dead)
 
     started = time.monotonic()

@@ -172,7 +172,14 @@ if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     # A message taken by a worker that died is handed out again after this many seconds; the
     # outbox relay usually re-sends the work long before.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600),
+        # redis-py waits forever on a Redis that stopped answering; bounded reads turn it into
+        # kombu's OperationalError, which the outbox relay covers. Not below 2 s: the worker's
+        # own polling waits 1 s per read.
+        "socket_timeout": 2,
+        "socket_connect_timeout": 2,
+    }
 else:
     CELERY_BROKER_URL = "filesystem://"
     CELERY_BROKER_TRANSPORT_OPTIONS = {
@@ -190,6 +197,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task cut off by a lost broker connection is redelivered (acks_late); say so explicitly.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
 # Publishing gives up quickly when the broker is down: the outbox relay sends the task later,

@@ -157,7 +157,9 @@ def test_a_case_travels_the_whole_road_through_the_api(
     case_forward(sign_off_id=SignOff.objects.get(case=case).pk)
     body = housing_api.get(url(case)).json()
     assert (body["status"], body["department"]["name"]) == ("forwarded", "住建局")
-    [clock] = body["clocks"]
+    # (the clocks come by due date: the five working days to return, then the 15 days)
+    returning, clock = body["clocks"]
+    assert returning["clock"] == "return"
     assert clock | {"started_on": None} == {
         "clock": "notify_receipt",
         "label": "Tell the petitioner (15 days)",
@@ -238,6 +240,7 @@ def test_assigned_case_reports_by_its_due_date(case_at, leader_api, department_a
     assert (signed["report_due"], signed["sign_offs"][0]["report_due"]) == (due.isoformat(), due.isoformat())
     assert {c["clock"] for c in department_api.get(url(case)).json()["clocks"]} == {
         "notify_receipt",
+        "return",
         "report",
     }
     department_api.post(url(case, "receive"))

@@ -65,23 +65,26 @@ def test_registering_starts_the_bureaus_15_days_to_forward(make_case):
     assert forward_clock.days_left == 15
 
 
-def test_forwarding_stops_the_bureaus_clock_and_starts_the_departments_15_days(make_case, leader, department):
+def test_forwarding_stops_the_bureaus_clock_and_starts_the_departments_clocks(make_case, leader, department):
     case = forward(make_case(), leader, department)
 
     clocks = running(case)
-    assert set(clocks) == {ClockKind.NOTIFY_RECEIPT}
+    assert set(clocks) == {ClockKind.NOTIFY_RECEIPT, ClockKind.RETURN}
     assert clocks[ClockKind.NOTIFY_RECEIPT].due_on == timezone.localdate() + 15 * DAY
     assert clocks[ClockKind.NOTIFY_RECEIPT].department == department
+    # Art. 23: five working days to object, from the case's arrival in the inbox.
+    assert clocks[ClockKind.RETURN].due_on == add_working_days(timezone.localdate(), 5).date
 
 
-def test_receiving_starts_5_working_days_to_return(make_case, leader, department, department_user):
+def test_receiving_leaves_the_return_window_where_it_was(make_case, leader, department, department_user):
     case = forward(make_case(), leader, department)
+    arrived = running(case)[ClockKind.RETURN]
 
     case_receive(case_id=case.pk, actor=department_user)
 
     clocks = running(case)
     assert set(clocks) == {ClockKind.NOTIFY_RECEIPT, ClockKind.RETURN}
-    assert clocks[ClockKind.RETURN].due_on == add_working_days(timezone.localdate(), 5).date
+    assert clocks[ClockKind.RETURN].pk == arrived.pk
 
 
 def test_accepting_starts_60_days_to_handle_and_stops_the_earlier_clocks(

@@ -43,7 +43,7 @@ def test_a_case_travels_from_the_window_to_closed(
     assert case_forward(sign_off_id=sign_off.pk) is None
     assert Forwarding.objects.get() == forwarding
     running = set(case.clocks.filter(stopped_at__isnull=True).values_list("kind", flat=True))
-    assert running == {ClockKind.NOTIFY_RECEIPT}
+    assert running == {ClockKind.NOTIFY_RECEIPT, ClockKind.RETURN}
     assert department_user.notifications.filter(case=case).exists()
 
     # when the department works it through and the window calls back

@@ -9,8 +9,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from cases.models import Case
+from cases.forwarding import case_forward
+from cases.models import Case, Decision
 from cases.services import CaseData
+from cases.sign_off import SignOffData, case_sign_off
 from intake.services import Attendee, PetitionerData, VisitData, visit_register
 from intake.validators import id_check_char
 from tests.factories import CategoryFactory, DepartmentFactory, UserFactory
@@ -69,7 +71,12 @@ def housing_case(receptionist, reference, department) -> Case:
         id_number=WOMAN_ID,
         attachments=[SimpleUploadedFile("来信.pdf", PDF_BYTES, "application/pdf")],
     )
-    Case.objects.filter(pk=case.pk).update(department=department)
+    sign_off = case_sign_off(
+        case_id=case.pk,
+        leader=UserFactory(username="leader", role="leader"),
+        data=SignOffData(decision=Decision.FORWARD, department_id=department.pk),
+    )
+    case_forward(sign_off_id=sign_off.sign_offs.get().pk)
     case.refresh_from_db()
     return case
 
