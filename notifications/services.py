@@ -79,6 +79,9 @@ def leaders():
 def notifications_send_emails(*, batch: int = 200) -> int:
     """Send what is pending, one row at a time under a row lock, so two senders never send the
     same email twice and a crash loses at most the message being sent."""
+    # Nothing to send to a user without an address: cleared in one statement, not row by row
+    # (a sweep may leave thousands of reminders pending at once).
+    Notification.objects.filter(email_pending=True, recipient__email="").update(email_pending=False)
     sent = 0
     for _ in range(batch):
         with transaction.atomic():

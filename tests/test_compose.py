@@ -284,3 +284,16 @@ def test_dockerignore_keeps_out_local_state_but_not_the_code():
         assert ignored(name), name
     for name in ("manage.py", "petition_desk", "requirements", "static", "templates", "locale"):
         assert not ignored(name), name
+
+
+def test_every_worker_consumes_every_queue_tasks_are_routed_to(services, settings):
+    """A task routed to a queue no worker reads would wait for ever: the notification emails
+    have a queue of their own."""
+    routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {"celery"}
+    compose_worker = services["worker"]["command"]
+    procfile_worker = next(
+        line for line in (ROOT / "Procfile.dev").read_text().splitlines() if line.startswith("worker:")
+    ).split()
+    for command in (compose_worker, procfile_worker):
+        queues = set(command[command.index("-Q") + 1].split(","))
+        assert queues == routed, command

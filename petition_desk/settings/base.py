@@ -197,6 +197,9 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Emails wait in a queue of their own, so a burst of reminders never holds up a forwarding; the
+# worker consumes both (`-Q celery,notifications`).
+CELERY_TASK_ROUTES = {"notifications.tasks.*": {"queue": "notifications"}}
 # A task cut off by a lost broker connection is redelivered (acks_late); say so explicitly.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
