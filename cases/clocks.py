@@ -72,7 +72,7 @@ def running_clock(case: Case, kind: str) -> Clock | None:
     return Clock.objects.filter(case=case, kind=kind, stopped_at__isnull=True).first()
 
 
-def deadline_sweep(*, today: datetime.date | None = None, batch_size: int = 1000) -> int:
+def deadline_sweep(*, today: datetime.date | None = None, batch_size: int = 2000) -> int:
     """Send each reminder that is due and not sent yet: one when a clock is due within three
     days, one when it is overdue; returns how many went out.
 
@@ -87,6 +87,8 @@ def deadline_sweep(*, today: datetime.date | None = None, batch_size: int = 1000
         Clock.objects.filter(stopped_at__isnull=True, kind__in=REMINDED, due_on__lte=soon)
         .filter(Q(alert_level__lt=1) | Q(due_on__lt=today, alert_level__lt=2))
         .select_related("case")
+        # The reminder needs the case's number and status only, not its text.
+        .only("kind", "department_id", "due_on", "case__number", "case__status")
         .order_by("due_on", "id")
     )
     sent = 0

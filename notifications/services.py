@@ -1,10 +1,11 @@
 """Telling people: an in-app notification for each recipient, and an email for those kinds that
-need one. Called inside the caller's transaction; the email leaves after commit."""
+need one. Called inside the caller's transaction. Emails are marked pending and sent by the
+periodic sender (every 20 s): one task per notification would crowd the worker's queues after
+a sweep or a burst of sign-offs, for mail nobody reads within seconds anyway."""
 
 import logging
 import smtplib
 from collections.abc import Iterable
-from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -24,27 +25,18 @@ def notify(*, recipients: Iterable[User], kind: Kind, message: str, case=None, e
         Notification(recipient=user, kind=kind, case=case, message=message[:300], email_pending=email)
         for user in recipients
     )
-    if email and rows:
-        from .tasks import send_notification_emails
-
-        transaction.on_commit(partial(enqueue_safely, send_notification_emails), robust=True)
     return len(rows)
 
 
 def notify_many(
     items: Iterable[tuple[Iterable[int], object, str]], *, kind: Kind, email: bool = False
 ) -> int:
-    """Many notifications in one insert: (recipient ids, case, message) per item. One email
-    task for them all, after commit."""
+    """Many notifications in one insert: (recipient ids, case, message) per item."""
     rows = Notification.objects.bulk_create(
         Notification(recipient_id=user_id, kind=kind, case=case, message=message[:300], email_pending=email)
         for user_ids, case, message in items
         for user_id in user_ids
     )
-    if email and rows:
-        from .tasks import send_notification_emails
-
-        transaction.on_commit(partial(enqueue_safely, send_notification_emails), robust=True)
     return len(rows)
 
 
@@ -58,14 +50,6 @@ def department_staff_ids(department_ids: Iterable[int]) -> dict[int, list[int]]:
 
 def leader_ids() -> list[int]:
     return list(leaders().values_list("pk", flat=True))
-
-
-def enqueue_safely(task) -> None:
-    """Emails are retried by the periodic sender when the broker is down: never let a broker
-    error turn a committed action into an error page."""
-    from petition_desk.celery import enqueue
-
-    enqueue(task)
 
 
 def department_staff(department_id: int):

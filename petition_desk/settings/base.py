@@ -216,7 +216,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "cases.tasks.relay_outbox", "schedule": 30.0},
     "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": crontab(minute="*/15")},
-    "send-notification-emails": {"task": "notifications.tasks.send_notification_emails", "schedule": 60.0},
+    "send-notification-emails": {"task": "notifications.tasks.send_notification_emails", "schedule": 20.0},
     "leader-digest": {
         "task": "notifications.tasks.send_leader_digest",
         "schedule": crontab(minute=0, hour="8-18", day_of_week="mon-fri"),
