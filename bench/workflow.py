@@ -333,6 +333,11 @@ def percentile(values: list[float], p: float) -> float:
 def main() -> None:
     args = parse_args()
     os.environ["REDIS_URL"] = args.redis_url
+    # The Redis database is the benchmark's own: messages an earlier run's killed worker left
+    # behind would compete with this run's.
+    import redis
+
+    redis.Redis.from_url(args.redis_url).flushdb()
     setup_django(args.database_url)
     from django.db.models import Count
 

@@ -25,7 +25,7 @@ from ..handling import (
 )
 from .case import act
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 department_only = role_required(Role.DEPARTMENT)
 
 

@@ -20,7 +20,7 @@ from ..sign_off import case_sign_off, case_sign_off_many, case_supervise, extens
 from ..workflow import Action, allowed_actions
 from .case import act
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25
 # The supervision list shows the first cases of each reason; the rest wait for these to move.
 SECTION_SIZE = 50
 SECTIONS = {

@@ -211,3 +211,14 @@ def test_the_next_digest_counts_only_what_came_since(make_case, leader):
         "1 new case awaits your sign-off.",
         "2 new cases await your sign-off.",
     ]
+
+
+def test_the_unread_count_stops_at_a_hundred(leader):
+    """The badge reads 99+ beyond; a backlog of reminders is not counted on every page."""
+    from notifications.models import Kind, Notification
+
+    Notification.objects.bulk_create(
+        Notification(recipient=leader, kind=Kind.REMINDER, message=f"催办 {n}") for n in range(150)
+    )
+
+    assert unread_count(leader) == 100

@@ -26,7 +26,7 @@ def client_for(user) -> Client:
 
 def badge(html: str) -> str | None:
     """The unread count the navigation bar shows, if any."""
-    match = re.search(r'<span id="unread-badge"[^>]*><span class="badge[^"]*">(\d+)', html)
+    match = re.search(r'<span id="unread-badge"[^>]*><span class="badge[^"]*">(\d+\+?)', html)
     return match.group(1) if match else None
 
 
@@ -133,3 +133,11 @@ def test_the_centre_takes_the_same_queries_however_many_notifications(
     with django_assert_num_queries(6):
         response = client.get(reverse("notifications:list"))
     assert len(response.context["page"]) == 13
+
+
+def test_a_backlog_of_a_hundred_and_more_reads_99_plus(department_user):
+    Notification.objects.bulk_create(
+        Notification(recipient=department_user, kind=Kind.REMINDER, message=f"催办 {n}") for n in range(120)
+    )
+
+    assert badge(client_for(department_user).get(reverse("cases:inbox")).content.decode()) == "99+"
