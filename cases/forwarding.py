@@ -6,10 +6,11 @@ transaction; a rerun finds the Forwarding and only marks the row. The relay re-s
 still pending, so a lost message, a dead worker or a broker outage delays a case, never loses
 it or sends it twice."""
 
+import contextlib
 import datetime
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,11 +18,12 @@ from notifications.models import Kind
 from notifications.services import department_staff, notify
 
 from .clocks import clock_start, clocks_stop
-from .models import ClockKind, Decision, Forwarding, OutboxMessage, OutboxState, SignOff, Status
-from .services import apply_action
+from .models import ClockKind, Decision, Forwarding, OutboxMessage, OutboxState, SignOff
+from .services import TransitionNotAllowed, apply_action
 from .workflow import Action
 
 RELAY_AFTER = datetime.timedelta(minutes=1)
+RELAY_BATCH = 50
 # A case signed off this long ago and still not in its department's inbox is stuck.
 STUCK_AFTER = datetime.timedelta(minutes=10)
 
@@ -39,11 +41,21 @@ def case_forward(*, sign_off_id: int) -> Forwarding | None:
         )
         if message is None:
             return None
-        sign_off = SignOff.objects.select_related("case").get(pk=sign_off_id)
+        later = SignOff.objects.filter(case_id=OuterRef("case_id")).filter(
+            Q(created_at__gt=OuterRef("created_at"))
+            | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
+        )
+        sign_off = (
+            SignOff.objects.select_related("department")
+            .annotate(superseded=Exists(later))
+            .get(pk=sign_off_id)
+        )
         forwarding = None
         # The case may have moved on (another sign-off after a return); then this one is spent.
-        if sign_off.case.status == Status.SIGNED_OFF and sign_off == sign_off.case.sign_offs.last():
-            forwarding = _deliver(sign_off)
+        if not sign_off.superseded:
+            # A refusal comes before anything is written: the transaction stays intact.
+            with contextlib.suppress(TransitionNotAllowed):
+                forwarding = _deliver(sign_off)
         message.state = OutboxState.DONE
         message.done_at = timezone.now()
         message.save(update_fields=["state", "done_at"])
@@ -96,7 +108,7 @@ def outbox_relay(*, older_than: datetime.timedelta = RELAY_AFTER, limit: int = 5
     last send). Returns how many were sent."""
     from petition_desk.celery import enqueue
 
-    from .tasks import forward_case
+    from .tasks import forward_cases
 
     cutoff = timezone.now() - older_than
     with transaction.atomic():
@@ -108,10 +120,13 @@ def outbox_relay(*, older_than: datetime.timedelta = RELAY_AFTER, limit: int = 5
             .values_list("pk", "object_id")[:limit]
         )
         sent = []
-        for pk, object_id in rows:
-            if not enqueue(forward_case, object_id):
+        # A batch per task: a backlog of a thousand is forwarded without a thousand round trips
+        # through the broker; each case still gets its own transaction.
+        for start in range(0, len(rows), RELAY_BATCH):
+            batch = rows[start : start + RELAY_BATCH]
+            if not enqueue(forward_cases, [object_id for _, object_id in batch]):
                 break  # the broker is down: the next relay run tries again
-            sent.append(pk)
+            sent.extend(pk for pk, _ in batch)
         OutboxMessage.objects.filter(pk__in=sent).update(last_sent_at=timezone.now(), sends=F("sends") + 1)
     return len(sent)
 

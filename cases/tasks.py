@@ -9,8 +9,10 @@ from . import clocks, forwarding
 class ForwardCaseTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
         # Retries are spent (or the error was not transient): leave the case visibly stuck on
-        # the leader's supervision list rather than silently pending.
-        forwarding.outbox_mark_failed(sign_off_id=args[0], error=repr(exc))
+        # the leader's supervision list rather than silently pending. Rows already forwarded
+        # are done and stay so.
+        for sign_off_id in args[0] if isinstance(args[0], list) else [args[0]]:
+            forwarding.outbox_mark_failed(sign_off_id=sign_off_id, error=repr(exc))
 
 
 @shared_task(
@@ -23,6 +25,19 @@ class ForwardCaseTask(Task):
 def forward_case(sign_off_id: int) -> int | None:
     result = forwarding.case_forward(sign_off_id=sign_off_id)
     return result.pk if result else None
+
+
+@shared_task(
+    base=ForwardCaseTask,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=True,
+    retry_backoff_max=60,
+    max_retries=8,
+)
+def forward_cases(sign_off_ids: list[int]) -> int:
+    """The relay's batch: each case forwarded in its own transaction, so a retry redoes only
+    what is still pending."""
+    return sum(forwarding.case_forward(sign_off_id=sign_off_id) is not None for sign_off_id in sign_off_ids)
 
 
 @shared_task
