@@ -42,7 +42,8 @@ def render_case(request, case: Case, *, bound: ShownPanel | None = None):
         "cases/case_detail.html",
         {
             "case": case,
-            "petitioners": case.petitioners.all(),
+            # The department replies to the petitioner: it needs the contacts, the son's number too.
+            "petitioners": case.petitioners.prefetch_related("contacts"),
             "visits": case.visits.select_related("window", "receptionist").order_by("visited_at"),
             "attachments": case.attachments.all(),
             "events": events,

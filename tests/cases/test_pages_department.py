@@ -326,3 +326,21 @@ def test_another_departments_case_is_a_404_everywhere(forwarded, labour_user):
         assert post(labour_user, forwarded, action, data).status_code == 404, action
     assert status_of(forwarded) == Status.FORWARDED
     assert forwarded.events.count() == 4  # register, submit, forward, delivered
+
+
+def test_the_department_sees_how_to_reach_the_petitioner(forwarded, department_user, receptionist):
+    """She has no phone; the son's number, added at the window, is what the department calls."""
+    from intake.services import ContactData, contact_add
+
+    woman = forwarded.petitioners.get()
+    page = client_for(department_user).get(reverse("cases:detail", args=[forwarded.pk])).content.decode()
+    assert "No contact yet: this petitioner cannot be called back." in page
+
+    contact_add(
+        petitioner_id=woman.pk,
+        data=ContactData(kind="mobile", value="13962598765", relation="son", holder_name="沈建明"),
+        added_by=receptionist,
+    )
+
+    page = client_for(department_user).get(reverse("cases:detail", args=[forwarded.pk])).content.decode()
+    assert "13962598765 (Son 沈建明)" in page
