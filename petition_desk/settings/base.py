@@ -227,6 +227,12 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Shared by every web process (rate limits of the public look-up): Redis when there is one.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
 # EMAIL_URL as django-environ reads it, e.g. smtp+tls://user:password@mail.bureau.gov.cn:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="petition-desk@localhost")

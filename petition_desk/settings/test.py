@@ -53,3 +53,5 @@ MEDIA_ROOT = tempfile.mkdtemp(prefix="petition-desk-media-")
 # Static files straight from the app folders: the suite never runs collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+# Rate-limit counters must not outlive a test.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
