@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, department, leader, window
+from .views import case, department, leader, ledger, window
 
 app_name = "cases"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     # The leader
     path("sign-off/", leader.sign_off_queue, name="sign_off_queue"),
     path("sign-off/batch/", leader.sign_off_batch, name="sign_off_batch"),
+    path("sign-off/ledger/", ledger.sign_off_queue_export, name="sign_off_queue_export"),
     path("sign-off/returned/", leader.returned, name="returned"),
     path("sign-off/extensions/", leader.extensions, name="extensions"),
     path("supervision/", leader.supervision, name="supervision"),
@@ -18,6 +19,7 @@ urlpatterns = [
     path("<int:pk>/supervise/", leader.supervise, name="supervise"),
     # The receiving department
     path("inbox/", department.inbox, name="inbox"),
+    path("inbox/ledger/", ledger.inbox_export, name="inbox_export"),
     path("<int:pk>/receive/", department.receive, name="receive"),
     path("<int:pk>/accept/", department.accept, name="accept"),
     path("<int:pk>/decline/", department.decline, name="decline"),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("desk/", include("intake.urls")),
     path("cases/", include("cases.urls")),
     path("notifications/", include("notifications.urls")),
+    path("track/", include("cases.views.tracking")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("petition_desk.api_urls")),

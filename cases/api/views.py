@@ -4,12 +4,15 @@ department staff another department's case is simply not in the queryset, hence 
 import django_filters
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.parsers import JSONParser
+from rest_framework.renderers import JSONRenderer
 
 from petition_desk.api_errors import error_responses
 
+from ..ledger import FORMATS, XLSX_CONTENT_TYPE, ledger_response
 from ..models import (
     Case,
     Category,
@@ -23,6 +26,7 @@ from ..models import (
 )
 from ..selectors import case_detail_for, case_list_for, cases_visible_to
 from .actions import CaseActionsMixin
+from .ledger import LEDGER_RENDERERS, LedgerRenderer
 from .serializers import (
     CaseDetailSerializer,
     CaseListSerializer,
@@ -78,8 +82,25 @@ class CaseFilter(django_filters.FilterSet):
 @extend_schema_view(
     list=extend_schema(
         summary="Cases",
-        description="Department staff see their department's cases only.",
-        responses={200: CaseListSerializer(many=True), **error_responses(400)},
+        description=(
+            "Department staff see their department's cases only. With `format=csv` or `format=xlsx` "
+            "the list, with its filters and unpaginated, downloads as the ledger (台账): ID numbers "
+            "masked, and for department staff no petitioners of anonymous or accusation cases."
+        ),
+        parameters=[
+            OpenApiParameter(
+                "format",
+                str,
+                enum=["json", *FORMATS],
+                description="`csv` or `xlsx` for the ledger; the JSON list otherwise.",
+            )
+        ],
+        responses={
+            (200, "application/json"): CaseListSerializer(many=True),
+            (200, "text/csv"): OpenApiTypes.STR,
+            (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
+            **error_responses(400),
+        },
     ),
     retrieve=extend_schema(
         summary="A case with its people, clocks, decisions and timeline",
@@ -113,3 +134,23 @@ class CaseViewSet(CaseActionsMixin, viewsets.ReadOnlyModelViewSet):
 
     def get_serializer_class(self):
         return CaseDetailSerializer if self.action == "retrieve" else CaseListSerializer
+
+    def get_renderers(self):
+        renderers = super().get_renderers()
+        if self.action == "list":
+            renderers += [renderer() for renderer in LEDGER_RENDERERS]
+        return renderers
+
+    def list(self, request, *args, **kwargs):
+        file_format = request.accepted_renderer.format
+        if file_format in FORMATS:
+            queryset = self.filter_queryset(self.get_queryset())
+            return ledger_response(queryset, user=request.user, file_format=file_format)
+        return super().list(request, *args, **kwargs)
+
+    def handle_exception(self, exc):
+        # A refused ledger request is answered as every API error is, in JSON.
+        if isinstance(getattr(self.request, "accepted_renderer", None), LedgerRenderer):
+            self.request.accepted_renderer = JSONRenderer()
+            self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)

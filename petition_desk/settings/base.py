@@ -233,6 +233,11 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Whose address a rate limit counts (django-ratelimit). Behind the reverse proxy every request
+# comes from the proxy: set this to the header it fills with the client's address, e.g.
+# HTTP_X_REAL_IP (https://django-ratelimit.readthedocs.io/en/stable/security.html).
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="REMOTE_ADDR")
+
 # EMAIL_URL as django-environ reads it, e.g. smtp+tls://user:password@mail.bureau.gov.cn:587
 vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="petition-desk@localhost")
