@@ -4,6 +4,7 @@ from django.urls import path
 from rest_framework.routers import DefaultRouter
 
 from accounts.api import ObtainTokenView
+from cases.api.stats import StatsSummaryView
 from cases.api.tracking import TrackingView
 from cases.api.views import CaseViewSet, CategoryViewSet, DepartmentViewSet, PlaceViewSet, SubjectAreaViewSet
 from intake.api.stats import DailyTallyView
@@ -24,6 +25,7 @@ router.register("cases", CaseViewSet, basename="case")
 urlpatterns = [
     path("auth/token/", ObtainTokenView.as_view(), name="token"),
     path("stats/daily/", DailyTallyView.as_view(), name="stats-daily"),
+    path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("track/<str:tracking_code>/", TrackingView.as_view(), name="track"),
     *router.urls,
 ]

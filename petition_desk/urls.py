@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from . import health
 
@@ -14,5 +14,10 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("petition_desk.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path(
+        "api/docs/",
+        SpectacularRedocView.as_view(url_name="api-schema", template_name="api/redoc.html"),
+        name="api-docs",
+    ),
     path("admin/", admin.site.urls),
 ]
