@@ -7,31 +7,29 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from ..models import Case, Clock
 
 register = template.Library()
 
 
+# Labels are translated only for the flags a case has: most rows have none.
+FLAGS = (
+    ("is_group", "danger", gettext_lazy("group visit")),
+    ("urgent", "warning", gettext_lazy("urgent")),
+    ("in_litigation", "info", gettext_lazy("in litigation")),
+)
+
+
 @register.simple_tag
 def case_badges(case: Case) -> str:
-    badges = [
-        (flag, style, label)
-        for flag, style, label in (
-            (case.is_group, "danger", _("group visit")),
-            (case.urgent, "warning", _("urgent")),
-            (case.in_litigation, "info", _("in litigation")),
-        )
-        if flag
-    ]
+    badges = [(style, label) for flag, style, label in FLAGS if getattr(case, flag)]
     return format_html(
         '<a href="{}">{}</a>{}',
         reverse("cases:detail", args=[case.pk]),
         case.number,
-        format_html_join(
-            "", ' <span class="badge text-bg-{}">{}</span>', ((s, label) for _f, s, label in badges)
-        ),
+        format_html_join("", ' <span class="badge text-bg-{}">{}</span>', badges),
     )
 
 
@@ -40,7 +38,8 @@ def clock_badge(clock: Clock, show_kind: bool = False, today=None) -> str:
     today = today or timezone.localdate()
     left = (clock.due_on - today).days
     due = clock.due_on.isoformat()
-    title = f"{clock.get_kind_display()} · {_('due on')} {due}"
+    kind = clock.get_kind_display()
+    title = f"{kind} · {_('due on')} {due}"
     if clock.provisional:
         title += " · " + _(
             "provisional: no holiday data yet for a year on the way, only weekends were skipped"
@@ -52,7 +51,7 @@ def clock_badge(clock: Clock, show_kind: bool = False, today=None) -> str:
     else:
         text = ngettext("%(days)s day left", "%(days)s days left", left) % {"days": left}
     if show_kind:
-        text = f"{clock.get_kind_display()}: {text}"
+        text = f"{kind}: {text}"
     if clock.provisional:
         text += " · " + _("provisional")
     style = "text-bg-danger" if left <= 3 else "text-bg-light border"
