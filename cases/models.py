@@ -191,6 +191,12 @@ class Case(models.Model):
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
 
+    @property
+    def status_label(self) -> str:
+        """get_status_display() for lists: Django's version hashes every choice's lazy label,
+        one translation each, on every call (13 per row)."""
+        return str(Status(self.status).label)
+
 
 class CaseNumberCounter(models.Model):
     """The last case number given in a year; its row is locked while the next one is taken."""
@@ -482,6 +488,11 @@ class Clock(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.kind} {self.due_on}"
+
+    @property
+    def kind_label(self) -> str:
+        """get_kind_display() without translating every choice (see Case.status_label)."""
+        return str(ClockKind(self.kind).label)
 
     @property
     def days_left(self) -> int:

@@ -38,7 +38,7 @@ def clock_badge(clock: Clock, show_kind: bool = False, today=None) -> str:
     today = today or timezone.localdate()
     left = (clock.due_on - today).days
     due = clock.due_on.isoformat()
-    kind = clock.get_kind_display()
+    kind = clock.kind_label
     title = f"{kind} · {_('due on')} {due}"
     if clock.provisional:
         title += " · " + _(
