@@ -52,34 +52,6 @@ class CaseEventInline(admin.TabularInline):
         return False
 
 
-@admin.register(Case)
-class CaseAdmin(admin.ModelAdmin):
-    """Read-only here: a case's status changes only through the workflow service."""
-
-    list_display = ("number", "status", "category", "place", "department", "registered_at")
-    list_filter = ("status", "category", "subject_area", "place", "department")
-    search_fields = ("number", "tracking_code")
-    inlines = [CaseEventInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(RoutingRule)
-class RoutingRuleAdmin(admin.ModelAdmin):
-    """The administrator's routing suggestions; an empty field matches anything."""
-
-    list_display = ("__str__", "category", "subject_area", "place", "department", "priority")
-    list_filter = ("department", "category", "subject_area", "place")
-    list_select_related = ("category", "subject_area", "place", "department")
-
-
 class ReadOnlyAdmin(admin.ModelAdmin):
     """For inspection: these rows are written by the workflow services only."""
 
@@ -91,6 +63,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(Case)
+class CaseAdmin(ReadOnlyAdmin):
+    """Read-only here: a case's status changes only through the workflow service."""
+
+    list_display = ("number", "status", "category", "place", "department", "registered_at")
+    list_filter = ("status", "category", "subject_area", "place", "department")
+    search_fields = ("number", "tracking_code")
+    inlines = [CaseEventInline]
+
+
+@admin.register(RoutingRule)
+class RoutingRuleAdmin(admin.ModelAdmin):
+    """The administrator's routing suggestions; an empty field matches anything."""
+
+    list_display = ("__str__", "category", "subject_area", "place", "department", "priority")
+    list_filter = ("department", "category", "subject_area", "place")
+    list_select_related = ("category", "subject_area", "place", "department")
 
 
 @admin.register(SignOff)

@@ -23,6 +23,7 @@ from .models import (
     Satisfaction,
     SignOff,
     Status,
+    SupervisionNotice,
 )
 from .workflow import WITH_DEPARTMENT, Action
 
@@ -101,7 +102,7 @@ def case_list_for(user: User) -> QuerySet[Case]:
 
 def case_detail_for(user: User) -> QuerySet[Case]:
     """The cases a user may see, with everything a case's page shows: petitioners and their
-    contacts, visits, attachments, clocks and the timeline."""
+    contacts, visits, attachments, clocks, decisions, extensions, supervision and the timeline."""
     from intake.models import ContactPoint, Visit
 
     return case_list_for(user).prefetch_related(
@@ -113,6 +114,11 @@ def case_detail_for(user: User) -> QuerySet[Case]:
         "attachments",
         Prefetch("events", queryset=CaseEvent.objects.select_related("actor")),
         running_clocks(),
+        Prefetch("sign_offs", queryset=SignOff.objects.select_related("leader", "department")),
+        Prefetch("extensions", queryset=Extension.objects.select_related("requested_by", "decided_by")),
+        Prefetch(
+            "supervision_notices", queryset=SupervisionNotice.objects.select_related("sent_by", "answered_by")
+        ),
     )
 
 

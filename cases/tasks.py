@@ -15,25 +15,23 @@ class ForwardCaseTask(Task):
             forwarding.outbox_mark_failed(sign_off_id=sign_off_id, error=repr(exc))
 
 
-@shared_task(
-    base=ForwardCaseTask,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=8,
-)
+# A database that is briefly away is retried with backoff; then the case shows as stuck.
+FORWARDING = {
+    "base": ForwardCaseTask,
+    "autoretry_for": (OperationalError, InterfaceError),
+    "retry_backoff": True,
+    "retry_backoff_max": 60,
+    "max_retries": 8,
+}
+
+
+@shared_task(**FORWARDING)
 def forward_case(sign_off_id: int) -> int | None:
     result = forwarding.case_forward(sign_off_id=sign_off_id)
     return result.pk if result else None
 
 
-@shared_task(
-    base=ForwardCaseTask,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=True,
-    retry_backoff_max=60,
-    max_retries=8,
-)
+@shared_task(**FORWARDING)
 def forward_cases(sign_off_ids: list[int]) -> int:
     """The relay's batch: each case forwarded in its own transaction, so a retry redoes only
     what is still pending."""

@@ -2,7 +2,7 @@
 department staff another department's case is simply not in the queryset, hence 404."""
 
 import django_filters
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -17,12 +17,9 @@ from ..models import (
     Case,
     Category,
     Department,
-    Extension,
     Place,
-    SignOff,
     Status,
     SubjectArea,
-    SupervisionNotice,
 )
 from ..selectors import case_detail_for, case_list_for, cases_visible_to
 from .actions import CaseActionsMixin
@@ -123,14 +120,7 @@ class CaseViewSet(CaseActionsMixin, viewsets.ReadOnlyModelViewSet):
         return cases_visible_to(self.request.user)
 
     def detail_queryset(self) -> QuerySet[Case]:
-        return case_detail_for(self.request.user).prefetch_related(
-            Prefetch("sign_offs", queryset=SignOff.objects.select_related("leader", "department")),
-            Prefetch("extensions", queryset=Extension.objects.select_related("requested_by", "decided_by")),
-            Prefetch(
-                "supervision_notices",
-                queryset=SupervisionNotice.objects.select_related("sent_by", "answered_by"),
-            ),
-        )
+        return case_detail_for(self.request.user)
 
     def get_serializer_class(self):
         return CaseDetailSerializer if self.action == "retrieve" else CaseListSerializer

@@ -6,7 +6,6 @@ import pytest
 from django.utils import timezone, translation
 
 from cases.clocks import deadline_sweep
-from cases.forwarding import case_forward
 from cases.handling import (
     case_accept,
     case_receive,
@@ -16,8 +15,9 @@ from cases.handling import (
 )
 from cases.models import Case, ClockKind, Decision, Status
 from cases.selectors import supervision_list
-from cases.sign_off import SignOffData, case_sign_off, extension_decide
+from cases.sign_off import extension_decide
 from notifications.models import Kind, Notification
+from tests.cases.steps import forward
 from workdays.selectors import add_working_days
 
 pytestmark = [pytest.mark.django_db]
@@ -29,20 +29,6 @@ DAY = datetime.timedelta(days=1)
 def english():
     with translation.override("en"):
         yield
-
-
-def forward(case: Case, leader, department, **sign_off) -> Case:
-    """The leader signs the case off to `department` and the forwarding task runs."""
-    data = SignOffData(
-        decision=sign_off.pop("decision", Decision.FORWARD),
-        department_id=department.pk,
-        instruction="请研究处理",
-        **sign_off,
-    )
-    case_sign_off(case_id=case.pk, leader=leader, data=data)
-    case_forward(sign_off_id=case.sign_offs.last().pk)
-    case.refresh_from_db()
-    return case
 
 
 def running(case: Case) -> dict:

@@ -25,6 +25,7 @@ from cases.selectors import returned_cases, supervision_list
 from cases.services import TransitionNotAllowed
 from cases.sign_off import SignOffData, case_sign_off, case_supervise, extension_decide
 from notifications.models import Kind
+from tests.cases.steps import forward
 
 pytestmark = [pytest.mark.django_db]
 
@@ -35,19 +36,6 @@ DAY = datetime.timedelta(days=1)
 def english():
     with translation.override("en"):
         yield
-
-
-def forward(case: Case, leader, department, **sign_off) -> Case:
-    data = SignOffData(
-        decision=sign_off.pop("decision", Decision.FORWARD),
-        department_id=department.pk,
-        instruction="请研究处理",
-        **sign_off,
-    )
-    case_sign_off(case_id=case.pk, leader=leader, data=data)
-    case_forward(sign_off_id=case.sign_offs.last().pk)
-    case.refresh_from_db()
-    return case
 
 
 @pytest.fixture
