@@ -11,6 +11,12 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 RUN useradd --system --uid 10001 --user-group --home-dir /app --no-create-home app
 WORKDIR /app
 
+# The PDF letters: WeasyPrint's Pango and HarfBuzz, and a CJK font for real Chinese typesetting.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+       libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY requirements/base.txt requirements/base.txt
 RUN pip install -r requirements/base.txt
 

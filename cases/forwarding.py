@@ -14,6 +14,7 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from documents.services import documents_issue_for_delivery
 from notifications.models import Kind
 from notifications.services import department_staff, notify
 
@@ -88,6 +89,7 @@ def _deliver(sign_off: SignOff) -> Forwarding:
             due=DueDate(sign_off.report_due, False),
             department_id=sign_off.department_id,
         )
+    documents_issue_for_delivery(case=case, sign_off=sign_off)
     notify(
         recipients=department_staff(sign_off.department_id),
         kind=Kind.NEW_CASE,

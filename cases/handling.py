@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from documents.services import documents_issue_for_reply
 from notifications.models import Kind
 from notifications.services import leaders, notify
 
@@ -165,6 +166,7 @@ def case_reply(*, case_id: int, actor: User, outcome: ReplyOutcome, text: str) -
         )
         clocks_stop(case=case, kinds=[ClockKind.HANDLING])
         clock_start(case=case, kind=ClockKind.REVIEW, start=timezone.localdate(now))
+        documents_issue_for_reply(case=case)
         return case
 
 

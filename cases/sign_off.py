@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import User
+from documents.services import documents_issue_for_extension
 from notifications.models import Kind
 from notifications.services import department_staff, notify
 
@@ -158,6 +159,7 @@ def extension_decide(*, case_id: int, leader: User, approve: bool, note: str = "
         extension.save(update_fields=["state", "decided_by", "decided_at"])
         if approve:
             clock_extend(case=case, kind=ClockKind.HANDLING, days=extension.days)
+            documents_issue_for_extension(case=case, extension=extension)
         notify(
             recipients=department_staff(case.department_id),
             kind=Kind.EXTENSION,

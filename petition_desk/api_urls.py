@@ -7,6 +7,7 @@ from accounts.api import ObtainTokenView
 from cases.api.stats import StatsSummaryView
 from cases.api.tracking import TrackingView
 from cases.api.views import CaseViewSet, CategoryViewSet, DepartmentViewSet, PlaceViewSet, SubjectAreaViewSet
+from documents.api import DocumentPdfView
 from intake.api.stats import DailyTallyView
 from intake.api.views import PetitionerViewSet, VisitViewSet, WindowViewSet
 
@@ -27,5 +28,6 @@ urlpatterns = [
     path("stats/daily/", DailyTallyView.as_view(), name="stats-daily"),
     path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("track/<str:tracking_code>/", TrackingView.as_view(), name="track"),
+    path("documents/<int:pk>/", DocumentPdfView.as_view(), name="document-pdf"),
     *router.urls,
 ]

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("accounts.urls")),
     path("desk/", include("intake.urls")),
     path("cases/", include("cases.urls")),
+    path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),
     path("track/", include("cases.views.tracking")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,12 +1,17 @@
 import os
 import shutil
+import subprocess
 
 import pytest
 from django.conf import settings
+from django.db import transaction
 
+from cases.models import Case
+from cases.services import CaseData, case_create
 from tests.factories import (
     CategoryFactory,
     DepartmentFactory,
+    PetitionerFactory,
     PlaceFactory,
     SubjectAreaFactory,
     UserFactory,
@@ -27,11 +32,28 @@ def _browser_missing() -> str | None:
     return None
 
 
+def _pdf_missing() -> str | None:
+    try:
+        import weasyprint  # noqa: F401
+    except OSError as error:  # the package is there, Pango is not
+        return f"WeasyPrint cannot load Pango ({error}): apt-get install libpango-1.0-0 libpangoft2-1.0-0"
+    fc_list = shutil.which("fc-list")
+    fonts = (
+        subprocess.run([fc_list, ":lang=zh", "family"], capture_output=True, text=True).stdout
+        if fc_list
+        else ""
+    )
+    if "Noto Serif CJK SC" not in fonts:
+        return "the CJK font is not installed (apt-get install fonts-noto-cjk)"
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
     missing = {
         "postgres": None if settings.USES_POSTGRES else "PostgreSQL is not reachable on 127.0.0.1:5432",
         "redis": None if settings.USES_REDIS else "Redis is not reachable on 127.0.0.1:6379",
         "browser": _browser_missing(),
+        "pdf": _pdf_missing() if any("pdf" in item.keywords for item in items) else None,
     }
     for marker, reason in missing.items():
         if reason is None:
@@ -92,3 +114,40 @@ def leader(db):
 @pytest.fixture
 def department_user(department):
     return UserFactory(username="housing", role="department", department=department)
+
+
+@pytest.fixture
+def labour(db):
+    return DepartmentFactory(name="人社局", code="labour")
+
+
+@pytest.fixture
+def labour_user(labour):
+    return UserFactory(username="labour", role="department", department=labour)
+
+
+@pytest.fixture
+def make_case(receptionist, reference):
+    """A case as the window registers it: submitted for sign-off at once."""
+
+    def make(**overrides) -> Case:
+        woman = PetitionerFactory(name="王秀英", created_by=receptionist)
+        is_group = overrides.pop("is_group", False)
+        data = {
+            "facts": "住宅面临拆迁，安置政策只给40平方米",
+            "request": "希望政府给予帮助",
+            "category_id": reference["category"].pk,
+            "subject_area_id": reference["subject_area"].pk,
+            "place_id": reference["place"].pk,
+            **overrides,
+        }
+        with transaction.atomic():
+            return case_create(
+                data=CaseData(**data),
+                registered_by=receptionist,
+                petitioner_ids=[woman.pk],
+                is_group=is_group,
+                submit=True,
+            )
+
+    return make

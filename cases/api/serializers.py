@@ -3,6 +3,8 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from documents.api import DocumentSerializer
+from documents.selectors import case_documents
 from intake.api.serializers import PetitionerSerializer
 from intake.models import Visit
 
@@ -255,6 +257,9 @@ class CaseDetailSerializer(CaseListSerializer):
     satisfaction_department = OptionalSatisfactionField(read_only=True)
     satisfaction_bureau = OptionalSatisfactionField(read_only=True)
     timeline = TimelineEntrySerializer(source="events", many=True, read_only=True)
+    documents = serializers.SerializerMethodField(
+        help_text=_("The official letters issued so far, each with the address of its PDF.")
+    )
     actions = serializers.SerializerMethodField(
         help_text=_(
             "The action endpoints the workflow allows the user in the case's state; an action's own "
@@ -284,9 +289,15 @@ class CaseDetailSerializer(CaseListSerializer):
             "satisfaction_bureau",
             "review_requested_at",
             "timeline",
+            "documents",
             "actions",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(DocumentSerializer(many=True))
+    def get_documents(self, case: Case) -> list[dict]:
+        documents = case_documents(self.context["request"].user, case.pk)["documents"]
+        return DocumentSerializer(documents, many=True, context=self.context).data
 
     @extend_schema_field(PetitionerSerializer(many=True))
     def get_petitioners(self, case: Case) -> list[dict]:

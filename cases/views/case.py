@@ -13,6 +13,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from documents.selectors import case_documents
+
 from .. import selectors
 from ..forms import ActionForm
 from ..models import Attachment, Case
@@ -46,6 +48,7 @@ def render_case(request, case: Case, *, bound: ShownPanel | None = None):
             "petitioners": case.petitioners.prefetch_related("contacts"),
             "visits": case.visits.select_related("window", "receptionist").order_by("visited_at"),
             "attachments": case.attachments.all(),
+            "documents": case_documents(request.user, case.pk),
             "events": events,
             "record": record,
             "panels": panels_for(case, request.user, record, bound),

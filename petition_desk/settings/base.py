@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "axes",
     "accounts",
     "cases",
+    "documents",
     "intake",
     "notifications",
     "workdays",
@@ -167,6 +168,12 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Several models have a `kind`: name each choice set after what it is a kind of.
+    "ENUM_NAME_OVERRIDES": {
+        "ClockKindEnum": "cases.models.ClockKind",
+        "ContactKindEnum": "intake.models.ContactKind",
+        "DocumentKindEnum": "documents.models.DocumentKind",
+    },
 }
 
 # Celery: with REDIS_URL unset the broker is kombu's filesystem transport, so `make run` needs
@@ -202,9 +209,12 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
-# Emails wait in a queue of their own, so a burst of reminders never holds up a forwarding; the
-# worker consumes both (`-Q celery,notifications`).
-CELERY_TASK_ROUTES = {"notifications.tasks.*": {"queue": "notifications"}}
+# Emails and PDF letters wait in queues of their own, so a burst of reminders or letters never
+# holds up a forwarding; the worker consumes all three (`-Q celery,notifications,documents`).
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.*": {"queue": "notifications"},
+    "documents.tasks.render_document": {"queue": "documents"},
+}
 # A task cut off by a lost broker connection is redelivered (acks_late); say so explicitly.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -220,6 +230,7 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
 # One beat process reads this static schedule (https://docs.celeryq.dev/en/stable/userguide/periodic-tasks.html).
 CELERY_BEAT_SCHEDULE = {
     "relay-outbox": {"task": "cases.tasks.relay_outbox", "schedule": 30.0},
+    "relay-documents": {"task": "documents.tasks.relay_documents", "schedule": 60.0},
     "sweep-deadlines": {"task": "cases.tasks.sweep_deadlines", "schedule": crontab(minute="*/15")},
     "send-notification-emails": {"task": "notifications.tasks.send_notification_emails", "schedule": 20.0},
     "leader-digest": {
@@ -249,6 +260,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="petition-desk@localhost"
 
 # --- The bureau's own rules ------------------------------------------------------------------
 BUREAU_NAME = env("BUREAU_NAME", default="吴江区信访局")
+# The bureau's letters are numbered 吴信转〔2026〕12号: this prefix, the series, the year, the number.
+DOCUMENT_NUMBER_PREFIX = env("DOCUMENT_NUMBER_PREFIX", default="吴信")
 # A visit of this many persons or more is a group visit (集体访).
 GROUP_VISIT_THRESHOLD = env.int("GROUP_VISIT_THRESHOLD", default=5)
 # Art. 20 of the 2022 regulations: a group names at most five representatives.
@@ -273,4 +286,6 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+    # WeasyPrint logs each of its seven steps of every letter at INFO.
+    "loggers": {"weasyprint.progress": {"level": "WARNING"}},
 }

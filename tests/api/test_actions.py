@@ -652,7 +652,7 @@ def test_detail_with_decisions_does_not_query_per_row(
     for n in range(3):
         case_supervise(case_id=case.pk, leader=leader, text=f"督办{n}")
 
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = leader_api.get(url(case))
 
     assert len(response.json()["supervision_notices"]) == 3

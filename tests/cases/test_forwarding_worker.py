@@ -27,6 +27,7 @@ from tests.cases.worker_support import (
     broker_purge,
     broker_queue,
     lock_waiters,
+    project_celery_settings,
     wait_until,
 )
 
@@ -37,13 +38,7 @@ pytestmark = [pytest.mark.redis, pytest.mark.postgres, pytest.mark.django_db(tra
 
 @pytest.fixture(scope="session")
 def celery_config():
-    """The project's Celery settings, read as petition_desk.celery reads them (acks_late, the
-    publish retry policy, the broker), so the test worker behaves as the real one."""
-    return {
-        name.removeprefix("CELERY_").lower(): getattr(settings, name)
-        for name in dir(settings)
-        if name.startswith("CELERY_") and name != "CELERY_DATA_DIR"
-    }
+    return project_celery_settings()
 
 
 @pytest.fixture(scope="session")

@@ -36,6 +36,16 @@ def wait_until(
         time.sleep(0.1)
 
 
+def project_celery_settings() -> dict:
+    """The project's Celery settings, read as petition_desk.celery reads them (acks_late, the
+    publish retry policy, the broker, the routes), so a test worker behaves as the real one."""
+    return {
+        name.removeprefix("CELERY_").lower(): getattr(settings, name)
+        for name in dir(settings)
+        if name.startswith("CELERY_") and name != "CELERY_DATA_DIR"
+    }
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -50,8 +60,8 @@ def database_url_for_workers() -> str:
     return f"postgres://{user}{password}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
 
 
-# The keys kombu's Redis transport keeps for the default queue and its unacknowledged messages.
-QUEUE_KEYS = ("celery", "unacked", "unacked_index", "unacked_mutex")
+# The keys kombu's Redis transport keeps for the queues and their unacknowledged messages.
+QUEUE_KEYS = ("celery", "documents", "notifications", "unacked", "unacked_index", "unacked_mutex")
 
 
 def broker_queue(url: str) -> dict[str, int]:

@@ -1,0 +1,157 @@
+"""Issuing and rendering the official documents (issue 4 §1).
+
+`documents_issue_*` run inside the transaction of the step they belong to: the letter gets its
+number and its content there, so a rolled-back step issues nothing and a committed one never
+loses its letter. The PDF is rendered afterwards by a Celery task; the pending row is its outbox,
+which `documents_relay` re-sends when the message was lost."""
+
+import datetime
+import logging
+from functools import partial
+
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from cases.models import Case, CaseEvent, Extension, SignOff
+
+from . import content
+from .models import Document, DocumentKind, DocumentNumberCounter, DocumentState
+from .rendering import render_pdf
+
+logger = logging.getLogger(__name__)
+
+RELAY_AFTER = datetime.timedelta(minutes=1)
+
+# The letter's series in the bureau's numbering: 吴信转〔2026〕12号.
+SERIES = {
+    DocumentKind.FORWARDING_LETTER: "转",
+    DocumentKind.ASSIGNMENT_LETTER: "交",
+    DocumentKind.RECEIPT_NOTICE: "告",
+    DocumentKind.REPLY_LETTER: "复",
+    DocumentKind.EXTENSION_NOTICE: "延",
+}
+
+
+def next_document_number(*, kind: DocumentKind, year: int) -> str:
+    """Within the caller's transaction, as case numbers are taken: no gaps, no duplicates."""
+    from django.conf import settings
+
+    table = DocumentNumberCounter._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (kind, year, last) VALUES (%s, %s, 1) "
+            f"ON CONFLICT (kind, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
+            [kind, year],
+        )
+        (last,) = cursor.fetchone()
+    return f"{settings.DOCUMENT_NUMBER_PREFIX}{SERIES[kind]}〔{year}〕{last}号"
+
+
+def _issue(case: Case, kind: DocumentKind, body: dict) -> Document:
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("A document is issued inside the transaction of its step.")
+    # The step's own timeline entry: the case row is locked by the step, so it is the latest.
+    event = CaseEvent.objects.filter(case=case).latest("created_at", "id")
+    now = timezone.now()
+    document = Document.objects.create(
+        case=case,
+        event=event,
+        kind=kind,
+        number=next_document_number(kind=kind, year=timezone.localdate(now).year),
+        content=body,
+        created_at=now,
+    )
+    transaction.on_commit(partial(_enqueue_render, document.pk))
+    return document
+
+
+def _enqueue_render(document_id: int) -> None:
+    from petition_desk.celery import enqueue
+
+    from .tasks import render_document
+
+    enqueue(render_document, document_id)
+
+
+def documents_issue_for_delivery(*, case: Case, sign_off: SignOff) -> list[Document]:
+    """The case reached its department: the forwarding or assignment letter, and the notice
+    telling the petitioner where the case went."""
+    letter = DocumentKind.ASSIGNMENT_LETTER if sign_off.report_due else DocumentKind.FORWARDING_LETTER
+    return [
+        _issue(case, letter, content.delivery_letter(case, sign_off)),
+        _issue(case, DocumentKind.RECEIPT_NOTICE, content.receipt_notice(case, sign_off)),
+    ]
+
+
+def documents_issue_for_reply(*, case: Case) -> Document:
+    return _issue(case, DocumentKind.REPLY_LETTER, content.reply_letter(case))
+
+
+def documents_issue_for_extension(*, case: Case, extension: Extension) -> Document:
+    return _issue(case, DocumentKind.EXTENSION_NOTICE, content.extension_notice(case, extension))
+
+
+def document_render(*, document_id: int) -> bool:
+    """Render the PDF of a pending (or failed) document and store it. Idempotent: a document
+    already rendered is left as it is. Returns whether this call rendered it."""
+    with transaction.atomic(durable=True):
+        document = Document.objects.select_for_update().filter(pk=document_id).first()
+        if document is None or document.state == DocumentState.READY:
+            return False
+        pdf = render_pdf(document)
+        document.file.save(document.filename, ContentFile(pdf), save=False)
+        try:
+            document.state = DocumentState.READY
+            document.size = len(pdf)
+            document.rendered_at = timezone.now()
+            document.attempts += 1
+            document.last_error = ""
+            document.save(update_fields=["file", "state", "size", "rendered_at", "attempts", "last_error"])
+        except Exception:
+            document.file.delete(save=False)  # no orphan file for a row that was not saved
+            raise
+        return True
+
+
+def document_mark_failed(*, document_id: int, error: str) -> None:
+    """The task gave up: the case page shows the letter as failed, the admin can try again."""
+    Document.objects.filter(pk=document_id).exclude(state=DocumentState.READY).update(
+        state=DocumentState.FAILED, last_error=error[:2000], attempts=F("attempts") + 1
+    )
+
+
+def document_retry(*, document_id: int) -> bool:
+    """Put a failed document back in line (the admin's "render again")."""
+    retried = Document.objects.filter(pk=document_id, state=DocumentState.FAILED).update(
+        state=DocumentState.PENDING, last_error=""
+    )
+    if retried:
+        transaction.on_commit(partial(_enqueue_render, document_id))
+    return bool(retried)
+
+
+def documents_relay(*, older_than: datetime.timedelta = RELAY_AFTER, limit: int = 500) -> int:
+    """Send again the render of documents still pending after `older_than`: the message was
+    lost with a broker or a worker. Returns how many were sent."""
+    from petition_desk.celery import enqueue
+
+    from .tasks import render_document
+
+    cutoff = timezone.now() - older_than
+    with transaction.atomic():
+        pending = list(
+            Document.objects.select_for_update(skip_locked=True)
+            .filter(state=DocumentState.PENDING, created_at__lte=cutoff)
+            .filter(Q(last_sent_at__isnull=True) | Q(last_sent_at__lte=cutoff))
+            .order_by("created_at")
+            .values_list("pk", flat=True)[:limit]
+        )
+        sent = []
+        for document_id in pending:
+            if not enqueue(render_document, document_id):
+                break  # the broker is down: the next run tries again
+            sent.append(document_id)
+        Document.objects.filter(pk__in=sent).update(last_sent_at=timezone.now())
+    return len(sent)

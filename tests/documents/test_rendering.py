@@ -1,0 +1,132 @@
+"""The PDFs themselves: A4, the CJK font embedded, and the text read back exactly (issue 4 §1)."""
+
+import datetime
+import io
+
+import pytest
+from pypdf import PdfReader
+
+from documents.models import DocumentKind, DocumentState
+from documents.services import document_render
+from tests.cases.steps import forward
+
+from .conftest import assign, extend, render_all, reply
+
+pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
+
+A4_POINTS = (595, 842)
+
+
+def read(document) -> tuple[PdfReader, str]:
+    with document.file.open("rb") as pdf:
+        reader = PdfReader(io.BytesIO(pdf.read()))
+    # Extraction may break a long line anywhere: compare without line breaks.
+    return reader, "".join(page.extract_text() for page in reader.pages).replace("\n", "")
+
+
+def embedded_fonts(reader: PdfReader) -> set[str]:
+    fonts = set()
+    for page in reader.pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]))
+    return fonts
+
+
+def test_the_forwarding_letter_reads_back_with_the_case_the_people_and_the_instruction(forwarded):
+    letter, notice = render_all(forwarded)
+
+    reader, text = read(letter)
+    assert letter.state == DocumentState.READY and letter.size > 0
+    assert "信访事项转送单" in text
+    assert "吴江区信访局" in text
+    assert letter.number in text
+    assert forwarded.number in text
+    assert "住建局" in text
+    assert "王秀英" in text
+    assert "住宅面临拆迁，安置政策只给40平方米" in text
+    assert "请研究处理" in text
+    assert tuple(round(value) for value in reader.pages[0].mediabox[2:]) == A4_POINTS
+    assert any("Noto-Serif-CJK-SC" in font for font in embedded_fonts(reader))
+
+
+def test_the_notice_tells_the_petitioner_where_her_case_went_and_her_tracking_code(forwarded):
+    _, notice = render_all(forwarded)
+
+    _, text = read(notice)
+    assert "信访事项受理告知书" in text
+    assert "王秀英：" in text
+    assert "转送住建局办理" in text
+    assert forwarded.tracking_code in text
+
+
+def test_the_assignment_letter_names_the_report_due_date(make_case, leader, department):
+    case = assign(make_case(), leader, department, report_due=datetime.date(2026, 12, 31))
+
+    letter = render_all(case)[0]
+
+    _, text = read(letter)
+    assert "信访事项交办单" in text
+    assert "2026年12月31日前将办理结果报告我局" in text
+
+
+def test_the_reply_letter_carries_the_decision_its_basis_and_the_right_to_review(accepted, department_user):
+    reply(accepted, department_user, text="经核实，按政策给予安置补偿。")
+    letter = accepted.documents.get(kind=DocumentKind.REPLY_LETTER)
+
+    document_render(document_id=letter.pk)
+    letter.refresh_from_db()
+
+    _, text = read(letter)
+    assert "信访事项答复意见书" in text
+    assert "处理意见：支持" in text
+    assert "经核实，按政策给予安置补偿。" in text
+    assert "希望政府给予帮助" in text
+    assert "30日内" in text and "复查" in text
+
+
+def test_the_extension_notice_gives_the_reason_and_the_new_date(accepted, department_user, leader):
+    extend(accepted, department_user, leader, days=15, reason="需要现场勘查")
+    notice = accepted.documents.get(kind=DocumentKind.EXTENSION_NOTICE)
+    due = accepted.clocks.get(kind="handling").due_on
+
+    document_render(document_id=notice.pk)
+    notice.refresh_from_db()
+
+    _, text = read(notice)
+    assert "信访事项延期告知书" in text
+    assert "因需要现场勘查" in text
+    assert "延长15日" in text
+    assert f"{due.year}年{due.month}月{due.day}日前办结" in text
+
+
+def test_the_accusers_name_never_reaches_the_letter_to_the_department(
+    make_case, leader, department, reference
+):
+    reference["category"].is_accusation = True
+    reference["category"].save()
+    case = forward(make_case(), leader, department)
+
+    letter = render_all(case)[0]
+
+    _, text = read(letter)
+    assert "王秀英" not in text
+    assert "信访人信息不予转送" in text
+
+
+def test_rendering_twice_keeps_the_first_pdf(forwarded):
+    letter = render_all(forwarded)[0]
+    first_file = letter.file.name
+
+    assert document_render(document_id=letter.pk) is False
+
+    letter.refresh_from_db()
+    assert letter.file.name == first_file
+
+
+def test_text_that_looks_like_html_is_printed_not_interpreted(make_case, leader, department):
+    case = forward(make_case(request='<img src="http://example.com/x.png">补偿<b>款</b>'), leader, department)
+
+    _, notice = render_all(case)
+
+    _, text = read(notice)
+    assert '<img src="http://example.com/x.png">补偿<b>款</b>' in text
