@@ -47,7 +47,7 @@ def case_forward(*, sign_off_id: int) -> Forwarding | None:
             | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
         )
         sign_off = (
-            SignOff.objects.select_related("department")
+            SignOff.objects.select_related("department", "leader")
             .annotate(superseded=Exists(later))
             .get(pk=sign_off_id)
         )

@@ -11,7 +11,7 @@ from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, prefetch_related_objects
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Extension, SignOff
@@ -49,22 +49,26 @@ def next_document_number(*, kind: DocumentKind, year: int) -> str:
     return f"{settings.DOCUMENT_NUMBER_PREFIX}{SERIES[kind]}〔{year}〕{last}号"
 
 
-def _issue(case: Case, kind: DocumentKind, body: dict) -> Document:
+def _issue(case: Case, letters: dict[DocumentKind, dict]) -> list[Document]:
+    """Number and store `letters` (kind → content) as documents of the step just taken."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("A document is issued inside the transaction of its step.")
     # The step's own timeline entry: the case row is locked by the step, so it is the latest.
     event = CaseEvent.objects.filter(case=case).latest("created_at", "id")
     now = timezone.now()
-    document = Document.objects.create(
-        case=case,
-        event=event,
-        kind=kind,
-        number=next_document_number(kind=kind, year=timezone.localdate(now).year),
-        content=body,
-        created_at=now,
-    )
-    transaction.on_commit(partial(_enqueue_render, document.pk))
-    return document
+    documents = []
+    for kind, body in letters.items():
+        document = Document.objects.create(
+            case=case,
+            event=event,
+            kind=kind,
+            number=next_document_number(kind=kind, year=timezone.localdate(now).year),
+            content=body,
+            created_at=now,
+        )
+        transaction.on_commit(partial(_enqueue_render, document.pk))
+        documents.append(document)
+    return documents
 
 
 def _enqueue_render(document_id: int) -> None:
@@ -79,18 +83,25 @@ def documents_issue_for_delivery(*, case: Case, sign_off: SignOff) -> list[Docum
     """The case reached its department: the forwarding or assignment letter, and the notice
     telling the petitioner where the case went."""
     letter = DocumentKind.ASSIGNMENT_LETTER if sign_off.report_due else DocumentKind.FORWARDING_LETTER
-    return [
-        _issue(case, letter, content.delivery_letter(case, sign_off)),
-        _issue(case, DocumentKind.RECEIPT_NOTICE, content.receipt_notice(case, sign_off)),
-    ]
+    # Both letters name the petitioners and the case's reference data: read them once.
+    prefetch_related_objects([case], "petitioners", "category", "subject_area", "place")
+    return _issue(
+        case,
+        {
+            letter: content.delivery_letter(case, sign_off),
+            DocumentKind.RECEIPT_NOTICE: content.receipt_notice(case, sign_off),
+        },
+    )
 
 
 def documents_issue_for_reply(*, case: Case) -> Document:
-    return _issue(case, DocumentKind.REPLY_LETTER, content.reply_letter(case))
+    (letter,) = _issue(case, {DocumentKind.REPLY_LETTER: content.reply_letter(case)})
+    return letter
 
 
 def documents_issue_for_extension(*, case: Case, extension: Extension) -> Document:
-    return _issue(case, DocumentKind.EXTENSION_NOTICE, content.extension_notice(case, extension))
+    (notice,) = _issue(case, {DocumentKind.EXTENSION_NOTICE: content.extension_notice(case, extension)})
+    return notice
 
 
 def document_render(*, document_id: int) -> bool:
