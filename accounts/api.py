@@ -3,7 +3,7 @@ a query, not a permission: see cases.selectors.cases_visible_to."""
 
 from axes.helpers import get_lockout_message
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
@@ -49,6 +49,20 @@ class ObtainTokenView(ObtainAuthToken):
         tags=["auth"],
         summary="Obtain an API token",
         responses={200: AuthTokenSerializer, **error_responses(400, 429)},
+        examples=[
+            OpenApiExample(
+                "The demo receptionist",
+                summary="A user of `make run`'s demo data",
+                value={"username": "reception", "password": "demo12345!"},
+                request_only=True,
+            ),
+            OpenApiExample(
+                "A token",
+                summary="Send it as `Authorization: Token …`",
+                value={"token": "9944b09199c62bcf9418ad846dd0e4bbdfc6ee4b"},
+                response_only=True,
+            ),
+        ],
     )
     def post(self, request: Request, *args, **kwargs) -> Response:
         try:

@@ -78,6 +78,16 @@ def pending_extensions() -> QuerySet[Extension]:
     )
 
 
+def cases_with_pending_extension() -> QuerySet[Case]:
+    """The cases of the extension requests list, in its order (the oldest request first). A case
+    has at most one pending extension, so the join gives each case once."""
+    return (
+        Case.objects.filter(extensions__state=ExtensionState.PENDING)
+        .select_related("category", "subject_area", "place", "department")
+        .order_by("extensions__requested_at", "extensions__id")
+    )
+
+
 def department_inbox(user: User) -> QuerySet[Case]:
     """The department's open cases, newest first, with the days left on each clock. A case it
     returned has left its hands until it is delivered again, perhaps elsewhere (its page still

@@ -111,6 +111,11 @@ def cases_missing_contact() -> QuerySet[Case]:
     )
 
 
+def petitioner_cases(petitioner: Petitioner) -> QuerySet[Case]:
+    """The cases on a petitioner's page, newest first."""
+    return petitioner.cases.select_related("place", "category").order_by("-registered_at", "-id")
+
+
 @dataclass
 class TallyRow:
     label: str

@@ -171,7 +171,7 @@ def petitioner_detail(request, pk: int):
             "form": form,
             "contacts": petitioner.contacts.select_related("created_by"),
             "history": selectors.petitioner_history(petitioner),
-            "cases": petitioner.cases.select_related("place", "category").order_by("-registered_at"),
+            "cases": selectors.petitioner_cases(petitioner),
         },
     )
 

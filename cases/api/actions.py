@@ -43,6 +43,7 @@ from .action_serializers import (
     sign_off_data,
 )
 from .endpoints import roles_for
+from .examples import ACTION_EXAMPLES
 from .serializers import CaseDetailSerializer
 
 ACTION_RESPONSES = {200: CaseDetailSerializer, **error_responses(400, 403, 404, 409)}
@@ -54,7 +55,11 @@ def case_action(url_path: str, *, summary: str, request=None, description: str =
     def decorate(method):
         routed = action(detail=True, methods=["post"], url_path=url_path)(method)
         return extend_schema(
-            summary=summary, description=description, request=request, responses=ACTION_RESPONSES
+            summary=summary,
+            description=description,
+            request=request,
+            responses=ACTION_RESPONSES,
+            examples=ACTION_EXAMPLES[url_path],
         )(routed)
 
     return decorate

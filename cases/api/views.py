@@ -23,6 +23,14 @@ from ..models import (
 )
 from ..selectors import case_detail_for, case_list_for, cases_visible_to
 from .actions import CaseActionsMixin
+from .examples import (
+    CASE_DETAIL_EXAMPLES,
+    CASE_LIST_EXAMPLES,
+    CATEGORY_EXAMPLES,
+    DEPARTMENT_EXAMPLES,
+    PLACE_EXAMPLES,
+    SUBJECT_AREA_EXAMPLES,
+)
 from .ledger import LEDGER_RENDERERS, LedgerRenderer
 from .serializers import (
     CaseDetailSerializer,
@@ -42,21 +50,30 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
     filter_backends = []
 
 
+def reference_schema(examples: dict):
+    """A reference list's examples, by action (see .examples.reference_examples)."""
+    return extend_schema_view(**{action: extend_schema(examples=items) for action, items in examples.items()})
+
+
+@reference_schema(DEPARTMENT_EXAMPLES)
 class DepartmentViewSet(ReferenceViewSet):
     queryset = Department.objects.filter(is_active=True)
     serializer_class = DepartmentSerializer
 
 
+@reference_schema(CATEGORY_EXAMPLES)
 class CategoryViewSet(ReferenceViewSet):
     queryset = Category.objects.all()
     serializer_class = CategorySerializer
 
 
+@reference_schema(SUBJECT_AREA_EXAMPLES)
 class SubjectAreaViewSet(ReferenceViewSet):
     queryset = SubjectArea.objects.all()
     serializer_class = SubjectAreaSerializer
 
 
+@reference_schema(PLACE_EXAMPLES)
 class PlaceViewSet(ReferenceViewSet):
     queryset = Place.objects.all()
     serializer_class = PlaceSerializer
@@ -98,10 +115,12 @@ class CaseFilter(django_filters.FilterSet):
             (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
             **error_responses(400),
         },
+        examples=CASE_LIST_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="A case with its people, clocks, decisions and timeline",
         responses={200: CaseDetailSerializer, **error_responses(404)},
+        examples=CASE_DETAIL_EXAMPLES,
     ),
 )
 @extend_schema(tags=["cases"])

@@ -16,7 +16,14 @@ from petition_desk.api_errors import error_responses
 from ..models import ContactPoint, Petitioner, Visit, Window
 from ..selectors import petitioner_search, visits_on
 from ..services import contact_add, petitioner_create, visit_register
-from .examples import VISIT_EXAMPLES
+from .examples import (
+    CONTACT_EXAMPLES,
+    PETITIONER_CREATE_EXAMPLES,
+    PETITIONER_EXAMPLES,
+    VISIT_EXAMPLES,
+    VISIT_LIST_EXAMPLES,
+    WINDOW_EXAMPLES,
+)
 from .serializers import (
     ContactInputSerializer,
     ContactSerializer,
@@ -36,8 +43,8 @@ from .serializers import (
 
 @extend_schema(tags=["reference"])
 @extend_schema_view(
-    list=extend_schema(summary="Open reception windows"),
-    retrieve=extend_schema(summary="A reception window"),
+    list=extend_schema(summary="Open reception windows", examples=WINDOW_EXAMPLES["list"]),
+    retrieve=extend_schema(summary="A reception window", examples=WINDOW_EXAMPLES["retrieve"]),
 )
 class WindowViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Window.objects.filter(is_active=True)
@@ -56,10 +63,12 @@ class WindowViewSet(viewsets.ReadOnlyModelViewSet):
         ),
         parameters=[PetitionerSearchSerializer],
         responses={200: PetitionerSerializer(many=True), **error_responses(400, 403)},
+        examples=PETITIONER_EXAMPLES,
     ),
     retrieve=extend_schema(
         summary="A petitioner with contacts",
         responses={200: PetitionerSerializer, **error_responses(403, 404)},
+        examples=PETITIONER_EXAMPLES,
     ),
 )
 @extend_schema(tags=["petitioners"])
@@ -82,6 +91,7 @@ class PetitionerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         summary="Register a petitioner",
         request=PetitionerInputSerializer,
         responses={201: PetitionerSerializer, **error_responses(400, 403)},
+        examples=PETITIONER_CREATE_EXAMPLES,
     )
     def create(self, request: Request) -> Response:
         serializer = PetitionerInputSerializer(data=request.data)
@@ -95,6 +105,7 @@ class PetitionerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         summary="Add a contact to a petitioner",
         request=ContactInputSerializer,
         responses={201: ContactSerializer, **error_responses(400, 403, 404)},
+        examples=CONTACT_EXAMPLES,
     )
     @action(detail=True, methods=["post"])
     def contacts(self, request: Request, pk: str) -> Response:
@@ -113,6 +124,7 @@ class PetitionerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         description="Visits of one local day (default today), newest first; optionally of one window.",
         parameters=[VisitDayQuerySerializer],
         responses={200: VisitListSerializer(many=True), **error_responses(400, 403)},
+        examples=VISIT_LIST_EXAMPLES,
     ),
 )
 @extend_schema(tags=["visits"])
