@@ -4,18 +4,21 @@ single aggregate query, so a year of a million cases is counted by PostgreSQL, n
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import TruncDate
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from intake.models import Visit
 
 from .clocks import REMINDED
-from .models import Case, CaseEvent, Clock, ClockKind, Satisfaction, SupervisionNotice
+from .models import Case, CaseEvent, Clock, ClockKind, Forwarding, Satisfaction, SupervisionNotice
 from .workflow import Action
 
-# The department's own limits whose keeping the dashboard reports per department.
-DEPARTMENT_TIMED = (ClockKind.NOTIFY_RECEIPT, ClockKind.HANDLING)
+# A year, a leap year included: one request never aggregates more than that.
+LONGEST_PERIOD_DAYS = 366
 
 
 @dataclass(frozen=True)
@@ -31,6 +34,15 @@ class Period:
         first = timezone.make_aware(datetime.datetime.combine(self.start, datetime.time.min))
         after = timezone.make_aware(datetime.datetime.combine(self.end, datetime.time.min))
         return first, after + datetime.timedelta(days=1)
+
+
+def period_error(start: datetime.date, end: datetime.date) -> str | None:
+    """Why the days `start` to `end` are not a period the figures are counted for, if they are not."""
+    if end < start:
+        return gettext("The last day cannot be before the first.")
+    if (end - start).days + 1 > LONGEST_PERIOD_DAYS:
+        return gettext("A period is at most %(days)d days long.") % {"days": LONGEST_PERIOD_DAYS}
+    return None
 
 
 def ratio(part: int, whole: int) -> float:
@@ -54,6 +66,10 @@ class VisitFigures:
     @property
     def visits(self) -> int:
         return self.ordinary_batches + self.group_batches
+
+    @property
+    def persons(self) -> int:
+        return self.ordinary_persons + self.group_persons
 
     @property
     def repeat_rate(self) -> float:
@@ -97,16 +113,68 @@ def cases_by(period: Period, field: str) -> list[CountRow]:
     return [CountRow(id=row[f"{field}_id"], name=row[f"{field}__name"], cases=row["cases"]) for row in rows]
 
 
+class Measure(models.TextChoices):
+    """The time limits whose keeping the dashboard reports, each read from one kind of clock."""
+
+    FORWARDING = "forwarding", _("Forwarding (15 days)")
+    RECEIPT_NOTICE = "receipt_notice", _("Receipt notice (15 days)")
+    ACCEPTANCE = "acceptance", _("Acceptance or return (5 working days)")
+    CONCLUSION = "conclusion", _("Conclusion (60 days)")
+
+
+# Forwarding: the bureau registers and forwards (Art. 22), stopped when the case reaches its
+# department or is answered at the window. Receipt notice: the department tells the petitioner
+# (Art. 23), stopped on accept, decline or return. Acceptance: the department's five working days
+# to object (Art. 23), stopped the same way. Conclusion: handling (Art. 34, extensions included),
+# stopped by the reply. Closing a case stops whatever still runs.
+MEASURE_CLOCKS = {
+    Measure.FORWARDING: ClockKind.FORWARD,
+    Measure.RECEIPT_NOTICE: ClockKind.NOTIFY_RECEIPT,
+    Measure.ACCEPTANCE: ClockKind.RETURN,
+    Measure.CONCLUSION: ClockKind.HANDLING,
+}
+# The figure `clocks`/`on_time` of a department row reported before the split per measure.
+DEPARTMENT_TIMED = (Measure.RECEIPT_NOTICE, Measure.CONCLUSION)
+
+
 @dataclass(frozen=True)
-class OnTimeRow:
-    department_id: int | None
-    department_name: str
-    clocks: int
-    on_time: int
+class OnTime:
+    """Clocks stopped in the period and how many of them on or before their due day."""
+
+    clocks: int = 0
+    on_time: int = 0
 
     @property
     def rate(self) -> float:
         return ratio(self.on_time, self.clocks)
+
+    def __add__(self, other: "OnTime") -> "OnTime":
+        return OnTime(clocks=self.clocks + other.clocks, on_time=self.on_time + other.on_time)
+
+
+@dataclass(frozen=True)
+class OnTimeRow:
+    """One department's figures, every measure present."""
+
+    department_id: int
+    department_name: str
+    measures: dict[str, OnTime]
+
+    @property
+    def department_limits(self) -> OnTime:
+        return sum((self.measures[measure] for measure in DEPARTMENT_TIMED), OnTime())
+
+    @property
+    def clocks(self) -> int:
+        return self.department_limits.clocks
+
+    @property
+    def on_time(self) -> int:
+        return self.department_limits.on_time
+
+    @property
+    def rate(self) -> float:
+        return self.department_limits.rate
 
 
 def _stopped_clocks(period: Period) -> QuerySet[Clock]:
@@ -114,38 +182,58 @@ def _stopped_clocks(period: Period) -> QuerySet[Clock]:
     return Clock.objects.filter(_within(period, "stopped_at")).annotate(stopped_on=TruncDate("stopped_at"))
 
 
-_ON_TIME_FIGURES = {"clocks": Count("id"), "on_time": Count("id", filter=Q(stopped_on__lte=F("due_on")))}
+def _on_time_figures(prefix: str = "", **where) -> dict:
+    counted = Q(**where)
+    return {
+        f"{prefix}clocks": Count("id", filter=counted),
+        f"{prefix}on_time": Count("id", filter=counted & Q(stopped_on__lte=F("due_on"))),
+    }
 
 
 def on_time_by_department(period: Period) -> list[OnTimeRow]:
-    """Receipt-notice and handling clocks stopped in the period, per department, and how many of
-    them before they were due."""
+    """Per department, the clocks of each measure stopped in the period and how many of them
+    before they were due. The bureau's forwarding clock belongs to no department: it counts for
+    the department whose delivery stopped it; one stopped otherwise (answered at the window,
+    closed) counts for the whole bureau only (`on_time_forwarding`)."""
+    delivered_to = Forwarding.objects.filter(
+        case_id=OuterRef("case_id"), created_at__lte=OuterRef("stopped_at")
+    ).order_by("-created_at", "-pk")
+    figures = {}
+    for measure, kind in MEASURE_CLOCKS.items():
+        figures |= _on_time_figures(f"{measure}_", kind=kind)
     rows = (
         _stopped_clocks(period)
-        .filter(kind__in=DEPARTMENT_TIMED, department__isnull=False)
-        .values("department_id", "department__name")
-        .annotate(**_ON_TIME_FIGURES)
-        .order_by("department__name")
+        .filter(kind__in=MEASURE_CLOCKS.values())
+        # COALESCE evaluates the look-ups only for the clocks without a department of their own.
+        .annotate(
+            whose_id=Coalesce(
+                "department_id",
+                Subquery(delivered_to.values("department_id")[:1]),
+                output_field=models.BigIntegerField(),
+            ),
+            whose_name=Coalesce("department__name", Subquery(delivered_to.values("department__name")[:1])),
+        )
+        .filter(whose_id__isnull=False)
+        .values("whose_id", "whose_name")
+        .annotate(**figures)
+        .order_by("whose_name", "whose_id")
     )
     return [
         OnTimeRow(
-            department_id=row["department_id"],
-            department_name=row["department__name"],
-            clocks=row["clocks"],
-            on_time=row["on_time"],
+            department_id=row["whose_id"],
+            department_name=row["whose_name"],
+            measures={
+                measure: OnTime(clocks=row[f"{measure}_clocks"], on_time=row[f"{measure}_on_time"])
+                for measure in Measure.values
+            },
         )
         for row in rows
     ]
 
 
-def on_time_forwarding(period: Period) -> OnTimeRow:
-    """The bureau's own forwarding clocks (Art. 22) stopped in the period."""
-    figures = (
-        _stopped_clocks(period)
-        .filter(kind=ClockKind.FORWARD, department__isnull=True)
-        .aggregate(**_ON_TIME_FIGURES)
-    )
-    return OnTimeRow(department_id=None, department_name="", **figures)
+def on_time_forwarding(period: Period) -> OnTime:
+    """The bureau's own forwarding clocks (Art. 22) stopped in the period, however they stopped."""
+    return OnTime(**_stopped_clocks(period).aggregate(**_on_time_figures(kind=ClockKind.FORWARD)))
 
 
 @dataclass(frozen=True)
@@ -212,10 +300,20 @@ class Summary:
     by_place: list[CountRow]
     by_department: list[CountRow]
     on_time: list[OnTimeRow]
-    forward: OnTimeRow
+    forward: OnTime
     satisfaction: list[SatisfactionRow]
     overdue: int
     supervision_notices: int
+
+    @property
+    def on_time_whole_bureau(self) -> dict[str, OnTime]:
+        """Each measure over the whole bureau: the departments' sums, and for forwarding every
+        forwarding clock, those of cases answered at the window included."""
+        whole = {
+            measure: sum((row.measures[measure] for row in self.on_time), OnTime())
+            for measure in Measure.values
+        }
+        return {**whole, Measure.FORWARDING: self.forward}
 
 
 def summary(period: Period, *, today: datetime.date | None = None) -> Summary:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import case, department, leader, ledger, window
+from .views import case, dashboard, department, leader, ledger, window
 
 app_name = "cases"
 urlpatterns = [
@@ -8,6 +8,7 @@ urlpatterns = [
     path("<int:pk>/submit/", case.case_submit_view, name="submit"),
     path("<int:pk>/attachments/<int:attachment_pk>/", case.attachment_download, name="attachment"),
     # The leader
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("sign-off/", leader.sign_off_queue, name="sign_off_queue"),
     path("sign-off/batch/", leader.sign_off_batch, name="sign_off_batch"),
     path("sign-off/ledger/", ledger.sign_off_queue_export, name="sign_off_queue_export"),

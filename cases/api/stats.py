@@ -1,6 +1,5 @@
 """`stats/summary/?from=&to=`: the leaders' dashboard figures for a period (cases.statistics)."""
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
@@ -12,9 +11,17 @@ from rest_framework.views import APIView
 from accounts.api import reads_intake
 from petition_desk.api_errors import error_responses
 
-from ..statistics import CountRow, OnTimeRow, Period, SatisfactionRow, Summary, summary
-
-LONGEST_PERIOD_DAYS = 366
+from ..statistics import (
+    CountRow,
+    Measure,
+    OnTime,
+    OnTimeRow,
+    Period,
+    SatisfactionRow,
+    Summary,
+    period_error,
+    summary,
+)
 
 
 class StatisticsAccess(BasePermission):
@@ -39,13 +46,9 @@ class PeriodQuerySerializer(serializers.Serializer):
         }
 
     def validate(self, attrs):
-        start, end = attrs["from"], attrs["to"]
-        if end < start:
-            raise serializers.ValidationError({"to": [_("The last day cannot be before the first.")]})
-        if (end - start).days + 1 > LONGEST_PERIOD_DAYS:
-            raise serializers.ValidationError(
-                {"to": [_("A period is at most %(days)d days long.") % {"days": LONGEST_PERIOD_DAYS}]}
-            )
+        error = period_error(attrs["from"], attrs["to"])
+        if error:
+            raise serializers.ValidationError({"to": [error]})
         return attrs
 
 
@@ -77,7 +80,28 @@ class ClockFiguresSerializer(serializers.Serializer):
 
 
 class DepartmentOnTimeSerializer(ClockFiguresSerializer):
+    """`clocks`, `on_time` and `rate`: the receipt-notice and conclusion clocks together, the
+    figure this row has always had; each of the four measures also has its own."""
+
     department = DepartmentRefSerializer()
+    forwarding = ClockFiguresSerializer(
+        help_text=gettext_lazy(
+            "The bureau's forwarding clocks (Art. 22) stopped by delivery to this department."
+        )
+    )
+    receipt_notice = ClockFiguresSerializer(
+        help_text=gettext_lazy(
+            "Receipt-notice clocks (Art. 23, 15 days), stopped on accept, decline or return."
+        )
+    )
+    acceptance = ClockFiguresSerializer(
+        help_text=gettext_lazy(
+            "Accept-or-return clocks (Art. 23, 5 working days), stopped on accept, decline or return."
+        )
+    )
+    conclusion = ClockFiguresSerializer(
+        help_text=gettext_lazy("Handling clocks (Art. 34, 60 days and any extension), stopped by the reply.")
+    )
 
 
 class DepartmentSatisfactionSerializer(serializers.Serializer):
@@ -112,8 +136,16 @@ def _counts(rows: list[CountRow]) -> list[dict]:
     return [{"id": row.id, "name": row.name, "cases": row.cases} for row in rows]
 
 
-def _clock_figures(row: OnTimeRow) -> dict:
+def _clock_figures(row: OnTime | OnTimeRow) -> dict:
     return {"clocks": row.clocks, "on_time": row.on_time, "rate": row.rate}
+
+
+def _on_time(row: OnTimeRow) -> dict:
+    return {
+        "department": _department(row),
+        **_clock_figures(row),
+        **{measure: _clock_figures(row.measures[measure]) for measure in Measure.values},
+    }
 
 
 def _department(row: OnTimeRow | SatisfactionRow) -> dict:
@@ -136,7 +168,7 @@ def summary_as_dict(figures: Summary) -> dict:
         "by_subject_area": _counts(figures.by_subject_area),
         "by_place": _counts(figures.by_place),
         "by_department": _counts(figures.by_department),
-        "on_time": [{"department": _department(row), **_clock_figures(row)} for row in figures.on_time],
+        "on_time": [_on_time(row) for row in figures.on_time],
         "forward": _clock_figures(figures.forward),
         "satisfaction": [
             {
@@ -164,7 +196,18 @@ _EXAMPLE = {
     "by_subject_area": [{"id": 2, "name": "劳动社保/拖欠工资", "cases": 40}],
     "by_place": [{"id": 1, "name": "黎里镇", "cases": 33}],
     "by_department": [{"id": 1, "name": "住建局", "cases": 52}, {"id": 2, "name": "人社局", "cases": 39}],
-    "on_time": [{"department": {"id": 1, "name": "住建局"}, "clocks": 60, "on_time": 57, "rate": 0.95}],
+    "on_time": [
+        {
+            "department": {"id": 1, "name": "住建局"},
+            "clocks": 60,
+            "on_time": 57,
+            "rate": 0.95,
+            "forwarding": {"clocks": 50, "on_time": 50, "rate": 1.0},
+            "receipt_notice": {"clocks": 36, "on_time": 35, "rate": 0.972},
+            "acceptance": {"clocks": 36, "on_time": 34, "rate": 0.944},
+            "conclusion": {"clocks": 24, "on_time": 22, "rate": 0.917},
+        }
+    ],
     "forward": {"clocks": 91, "on_time": 91, "rate": 1.0},
     "satisfaction": [
         {
@@ -189,11 +232,17 @@ class StatsSummaryView(APIView):
         description=(
             "For the local days `from` to `to` (both included, at most 366 days): batches and persons "
             "of ordinary and group visits; new cases and the repeat rate; new cases by category, "
-            "subject area, place and receiving department; per department, how many of its "
-            "receipt-notice and handling clocks stopped in the period were on time, and the same "
-            "for the bureau's forwarding; satisfaction with each department among cases followed "
-            "up in the period; clocks overdue today; supervision notices sent. Rates have three "
-            "decimals and are 0 when there is nothing to count."
+            "subject area, place and receiving department; the on-time rates per department, "
+            "each of `forwarding` (the bureau's 15 days to forward, Art. 22, counted for the "
+            "department the case was delivered to), `receipt_notice` (15 days to tell the "
+            "petitioner, Art. 23), `acceptance` (5 working days to accept or return, Art. 23) and "
+            "`conclusion` (60 days of handling and any extension, Art. 34) counting the clocks "
+            "stopped in the period and those stopped on or before their due day, while the row's "
+            "own `clocks`, `on_time` and `rate` stay receipt notice and conclusion together; "
+            "`forward`, the bureau's forwarding as a whole (cases answered at the window "
+            "included); satisfaction with each department among cases followed up in the period; "
+            "clocks overdue today; supervision notices sent. Rates have three decimals and are 0 "
+            "when there is nothing to count."
         ),
         parameters=[PeriodQuerySerializer],
         responses={200: StatsSummarySerializer, **error_responses(400, 403)},

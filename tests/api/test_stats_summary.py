@@ -39,10 +39,28 @@ def test_the_month_as_the_dashboard_reads_it(leader_api, march, reference):
         ],
         "by_department": [{**housing, "cases": 2}, {**labour, "cases": 1}],
         "on_time": [
-            {"department": labour, "clocks": 1, "on_time": 0, "rate": 0.0},
-            {"department": housing, "clocks": 3, "on_time": 2, "rate": 0.667},
+            {
+                "department": labour,
+                "clocks": 1,
+                "on_time": 0,
+                "rate": 0.0,
+                "forwarding": {"clocks": 1, "on_time": 0, "rate": 0.0},
+                "receipt_notice": {"clocks": 1, "on_time": 0, "rate": 0.0},
+                "acceptance": {"clocks": 1, "on_time": 0, "rate": 0.0},
+                "conclusion": {"clocks": 0, "on_time": 0, "rate": 0.0},
+            },
+            {
+                "department": housing,
+                "clocks": 3,
+                "on_time": 2,
+                "rate": 0.667,
+                "forwarding": {"clocks": 1, "on_time": 1, "rate": 1.0},
+                "receipt_notice": {"clocks": 1, "on_time": 1, "rate": 1.0},
+                "acceptance": {"clocks": 1, "on_time": 1, "rate": 1.0},
+                "conclusion": {"clocks": 2, "on_time": 1, "rate": 0.5},
+            },
         ],
-        "forward": {"clocks": 2, "on_time": 1, "rate": 0.5},
+        "forward": {"clocks": 3, "on_time": 2, "rate": 0.667},
         "satisfaction": [
             {
                 "department": housing,

@@ -3,9 +3,20 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, Clock, ClockKind, Satisfaction, Status, SupervisionNotice
+from cases.models import (
+    Case,
+    CaseEvent,
+    Clock,
+    ClockKind,
+    Decision,
+    Forwarding,
+    Satisfaction,
+    SignOff,
+    Status,
+    SupervisionNotice,
+)
 from cases.services import CaseData
-from cases.statistics import Period, summary
+from cases.statistics import Measure, OnTime, Period, summary
 from intake.services import Attendee, PetitionerData, VisitData, visit_register
 from tests.factories import CategoryFactory, DepartmentFactory, PlaceFactory, SubjectAreaFactory
 
@@ -78,24 +89,39 @@ def seed_march(*, receptionist, leader, reference) -> dict[str, Case]:
             stopped_at=stopped,
         )
 
-    # 住建局: on its due day at 23:00 (on time), a day late, early; one stopped the day after
-    # March, a return clock (not a department limit), and one still running past due.
+    # 住建局: a receipt notice on its due day at 23:00 (on time); handling a day late, and early;
+    # a receipt notice stopped the day after March; the five days to object kept; handling still
+    # running past due.
     clock("A", ClockKind.NOTIFY_RECEIPT, housing, (3, 5), local((3, 5), 23))
     clock("A", ClockKind.HANDLING, housing, (3, 20), local((3, 21), 9))
     clock("B", ClockKind.HANDLING, housing, (4, 30), local((3, 31), 23, 59))
     clock("B", ClockKind.NOTIFY_RECEIPT, housing, (3, 20), local((4, 1), 0))
     clock("B", ClockKind.RETURN, housing, (3, 20), local((3, 12)))
     clock("E", ClockKind.HANDLING, housing, (3, 1))
-    # 人社局: one late.
+    # 人社局: a receipt notice a day late, accepted four days after the five working days.
     clock("C", ClockKind.NOTIFY_RECEIPT, labour, (3, 10), local((3, 11)))
-    # The bureau's forwarding: one on time, one late, one stopped in February, one running past
-    # due, one running and not yet due; a review window past due is not chased.
+    clock("C", ClockKind.RETURN, labour, (3, 7), local((3, 11)))
+    # The bureau's forwarding: A's on time, stopped by its delivery to 住建局 (a later delivery
+    # to 人社局 after a return stopped nothing); C's a day late, stopped by its delivery to
+    # 人社局; B's on time, answered at the window, so no department's; one stopped in February,
+    # one running past due, one running and not yet due; a review window past due is not chased.
     clock("A", ClockKind.FORWARD, None, (3, 16), local((3, 2)))
     clock("C", ClockKind.FORWARD, None, (3, 27), local((3, 28)))
+    clock("B", ClockKind.FORWARD, None, (3, 25), local((3, 11)))
     clock("E", ClockKind.FORWARD, None, (3, 15), local((2, 28), 23, 59))
     clock("D", ClockKind.FORWARD, None, (4, 15))
     clock("F", ClockKind.FORWARD, None, timezone.localdate() + datetime.timedelta(days=5))
     clock("A", ClockKind.REVIEW, None, (4, 1))
+
+    def delivered(case, department, at):
+        sign_off = SignOff.objects.create(
+            case=cases[case], leader=leader, decision=Decision.FORWARD, department=department, created_at=at
+        )
+        Forwarding.objects.create(sign_off=sign_off, case=cases[case], department=department, created_at=at)
+
+    delivered("A", housing, local((3, 2), 9, 59))
+    delivered("A", labour, local((3, 25)))
+    delivered("C", labour, local((3, 28), 9, 59))
 
     def follow_up(case, rating, *days, action="follow_up"):
         Case.objects.filter(pk=cases[case].pk).update(satisfaction_department=rating)
@@ -148,13 +174,61 @@ def test_the_month_counted_by_hand(march, reference, django_assert_num_queries):
         ("人社局", 1, 0, 0.0),
         ("住建局", 3, 2, 0.667),
     ]
-    assert (figures.forward.clocks, figures.forward.on_time, figures.forward.rate) == (2, 1, 0.5)
+    assert figures.forward == OnTime(clocks=3, on_time=2)
     assert [
         (row.department_name, row.satisfied, row.basically_satisfied, row.dissatisfied, row.rate)
         for row in figures.satisfaction
     ] == [("住建局", 1, 1, 1, 0.667)]
     assert figures.overdue == 2
     assert figures.supervision_notices == 2
+
+
+@pytest.mark.django_db
+def test_the_on_time_rates_per_measure_counted_by_hand(march):
+    figures = summary(MARCH)
+
+    assert {row.department_name: row.measures for row in figures.on_time} == {
+        "人社局": {
+            Measure.FORWARDING: OnTime(clocks=1, on_time=0),
+            Measure.RECEIPT_NOTICE: OnTime(clocks=1, on_time=0),
+            Measure.ACCEPTANCE: OnTime(clocks=1, on_time=0),
+            Measure.CONCLUSION: OnTime(),
+        },
+        "住建局": {
+            Measure.FORWARDING: OnTime(clocks=1, on_time=1),
+            Measure.RECEIPT_NOTICE: OnTime(clocks=1, on_time=1),
+            Measure.ACCEPTANCE: OnTime(clocks=1, on_time=1),
+            Measure.CONCLUSION: OnTime(clocks=2, on_time=1),
+        },
+    }
+    assert [row.measures[Measure.CONCLUSION].rate for row in figures.on_time] == [0.0, 0.5]
+    # The whole bureau's forwarding also counts B, answered at the window.
+    assert figures.on_time_whole_bureau == {
+        Measure.FORWARDING: OnTime(clocks=3, on_time=2),
+        Measure.RECEIPT_NOTICE: OnTime(clocks=2, on_time=1),
+        Measure.ACCEPTANCE: OnTime(clocks=2, on_time=1),
+        Measure.CONCLUSION: OnTime(clocks=2, on_time=1),
+    }
+
+
+@pytest.mark.django_db
+def test_a_department_with_only_forwarded_cases_has_a_row(march):
+    """The forwarding clock that reached a department is its figure even before the department
+    did anything: the day C arrived at 人社局, 人社局's only clock is the bureau's."""
+    figures = summary(Period(start=datetime.date(2025, 3, 28), end=datetime.date(2025, 3, 28)))
+
+    assert [(row.department_name, row.measures, row.clocks) for row in figures.on_time] == [
+        (
+            "人社局",
+            {
+                Measure.FORWARDING: OnTime(clocks=1, on_time=0),
+                Measure.RECEIPT_NOTICE: OnTime(),
+                Measure.ACCEPTANCE: OnTime(),
+                Measure.CONCLUSION: OnTime(),
+            },
+            0,
+        )
+    ]
 
 
 @pytest.mark.django_db
@@ -177,6 +251,7 @@ def test_an_empty_period_has_zero_rates(march):
 
     assert figures.visits.repeat_rate == 0
     assert (figures.forward.clocks, figures.forward.rate) == (0, 0)
+    assert figures.on_time_whole_bureau == dict.fromkeys(Measure.values, OnTime())
     assert figures.by_category == figures.on_time == figures.satisfaction == []
     # Overdue is as of today, whatever the period.
     assert figures.overdue == 2
