@@ -10,6 +10,7 @@ import copy
 from drf_spectacular.utils import OpenApiExample
 
 from accounts.models import Role
+from intake.api.examples import PETITIONER
 
 from .endpoints import endpoints_allowed
 
@@ -185,40 +186,7 @@ CASE_DETAIL = {
     ),
     "request": "希望政府在安置上给予帮助。",
     "reasons": "家庭经济困难，40平方米安置房难以满足母子二人居住。",
-    "petitioners": [
-        {
-            "id": 6,
-            "name": "沈桂英",
-            "gender": "female",
-            "id_type": "resident_id",
-            "id_number_masked": "3205**********0428",
-            "address": "黎里镇城司村沈家浜18号",
-            "note": "",
-            "contacts": [
-                {
-                    "id": 16,
-                    "kind": "mobile",
-                    "value": "13962598765",
-                    "relation": "son",
-                    "holder_name": "沈建明",
-                    "is_primary": True,
-                    "created_at": "2026-11-27T16:50:00+08:00",
-                    "created_by": "张进军",
-                },
-                {
-                    "id": 7,
-                    "kind": "address",
-                    "value": "黎里镇城司村沈家浜18号",
-                    "relation": "self",
-                    "holder_name": "",
-                    "is_primary": False,
-                    "created_at": "2026-11-27T10:12:00+08:00",
-                    "created_by": "张进军",
-                },
-            ],
-            "created_at": "2026-11-27T10:12:00+08:00",
-        }
-    ],
+    "petitioners": [PETITIONER],
     "visits": [
         {
             "id": 5,

@@ -5,8 +5,12 @@ import os
 import pytest
 from django.conf import settings
 
+from accounts.models import User
+from cases.models import Category, Place, SubjectArea
 from cases.reference_data import load_reference_data
+from cases.services import CaseData
 from intake.demo import ensure_demo_users
+from intake.services import Attendee, PetitionerData, VisitData, visit_register
 from tests.factories import WindowFactory
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the test makes
@@ -49,3 +53,23 @@ def english(page, live_server):
     page.context.add_cookies([{"name": settings.LANGUAGE_COOKIE_NAME, "value": "en", "url": live_server.url}])
     page.set_default_timeout(10_000)
     return page
+
+
+@pytest.fixture
+def her_case(bureau):
+    """Registered at the window this morning and sent for sign-off."""
+    return visit_register(
+        data=VisitData(
+            window_id=bureau["window"].pk,
+            persons=1,
+            attendees=(Attendee(new=PetitionerData(name="沈桂英")),),
+            case=CaseData(
+                facts="原有住宅面临拆迁，按安置政策她和儿子可获得一处40平方米安置房，家中生活困难。",
+                request="希望政府在安置上给予帮助。",
+                category_id=Category.objects.get(code="appeal").pk,
+                subject_area_id=SubjectArea.objects.get(code="housing").pk,
+                place_id=Place.objects.get(name="黎里镇（汾湖高新区）").pk,
+            ),
+        ),
+        receptionist=User.objects.get(username="reception"),
+    ).case

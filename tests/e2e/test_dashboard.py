@@ -22,8 +22,8 @@ from cases.handling import case_accept, case_receive
 from cases.models import Category, Decision, Department, Place, SignOff, SubjectArea
 from cases.services import CaseData
 from cases.sign_off import SignOffData, case_sign_off
-from intake.demo import DEMO_PASSWORD
 from intake.services import Attendee, PetitionerData, VisitData, visit_register
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,13 +40,6 @@ CHARTS = (
 def english_date(day) -> str:
     with translation.override("en"):
         return date_format(day, "DATE_FORMAT")
-
-
-def log_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture

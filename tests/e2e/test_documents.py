@@ -10,35 +10,18 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from accounts.models import User
-from cases.models import Category, Decision, Department, Place, SubjectArea
-from cases.services import CaseData
+from cases.models import Decision, Department
 from documents.services import document_render
-from intake.services import Attendee, PetitionerData, VisitData, visit_register
 from tests.cases.steps import forward
-from tests.e2e.test_sign_off_flow import log_in
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.pdf, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def forwarded_case(bureau):
-    case = visit_register(
-        data=VisitData(
-            window_id=bureau["window"].pk,
-            persons=1,
-            attendees=(Attendee(new=PetitionerData(name="沈桂英")),),
-            case=CaseData(
-                facts="原有住宅面临拆迁，按安置政策她和儿子可获得一处40平方米安置房。",
-                request="希望政府在安置上给予帮助。",
-                category_id=Category.objects.get(code="appeal").pk,
-                subject_area_id=SubjectArea.objects.get(code="housing").pk,
-                place_id=Place.objects.get(name="黎里镇（汾湖高新区）").pk,
-            ),
-        ),
-        receptionist=User.objects.get(username="reception"),
-    ).case
-    housing = Department.objects.get(code="housing")
-    return forward(case, User.objects.get(username="leader"), housing, decision=Decision.FORWARD)
+def forwarded_case(her_case):
+    leader = User.objects.get(username="leader")
+    return forward(her_case, leader, Department.objects.get(code="housing"), decision=Decision.FORWARD)
 
 
 def test_housing_downloads_the_forwarding_letter_once_it_is_ready(

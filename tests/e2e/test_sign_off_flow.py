@@ -12,39 +12,10 @@ from playwright.sync_api import Page, expect
 
 from accounts.models import User
 from cases.forwarding import case_forward
-from cases.models import Category, Place, SignOff, Status, SubjectArea
-from cases.services import CaseData
-from intake.demo import DEMO_PASSWORD
-from intake.services import Attendee, PetitionerData, VisitData, visit_register
+from cases.models import SignOff, Status
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def log_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
-
-
-@pytest.fixture
-def her_case(bureau):
-    """Registered at the window this morning and sent for sign-off."""
-    return visit_register(
-        data=VisitData(
-            window_id=bureau["window"].pk,
-            persons=1,
-            attendees=(Attendee(new=PetitionerData(name="沈桂英")),),
-            case=CaseData(
-                facts="原有住宅面临拆迁，按安置政策她和儿子可获得一处40平方米安置房，家中生活困难。",
-                request="希望政府在安置上给予帮助。",
-                category_id=Category.objects.get(code="appeal").pk,
-                subject_area_id=SubjectArea.objects.get(code="housing").pk,
-                place_id=Place.objects.get(name="黎里镇（汾湖高新区）").pk,
-            ),
-        ),
-        receptionist=User.objects.get(username="reception"),
-    ).case
 
 
 def test_the_leader_signs_off_her_case_and_housing_receives_and_accepts_it(
