@@ -11,7 +11,7 @@ from functools import partial
 
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models import F, Q, prefetch_related_objects
+from django.db.models import F, Q
 from django.utils import timezone
 
 from cases.models import Case, CaseEvent, Extension, SignOff
@@ -23,6 +23,7 @@ from .rendering import render_pdf
 logger = logging.getLogger(__name__)
 
 RELAY_AFTER = datetime.timedelta(minutes=1)
+RELAY_BATCH = 20
 
 # The letter's series in the bureau's numbering: 吴信转〔2026〕12号.
 SERIES = {
@@ -66,41 +67,43 @@ def _issue(case: Case, letters: dict[DocumentKind, dict]) -> list[Document]:
             content=body,
             created_at=now,
         )
-        transaction.on_commit(partial(_enqueue_render, document.pk))
         documents.append(document)
+    transaction.on_commit(partial(_enqueue_render, [document.pk for document in documents]))
     return documents
 
 
-def _enqueue_render(document_id: int) -> None:
+def _enqueue_render(document_ids: list[int]) -> None:
     from petition_desk.celery import enqueue
 
-    from .tasks import render_document
+    from .tasks import render_documents
 
-    enqueue(render_document, document_id)
+    enqueue(render_documents, document_ids)
 
 
 def documents_issue_for_delivery(*, case: Case, sign_off: SignOff) -> list[Document]:
     """The case reached its department: the forwarding or assignment letter, and the notice
     telling the petitioner where the case went."""
     letter = DocumentKind.ASSIGNMENT_LETTER if sign_off.report_due else DocumentKind.FORWARDING_LETTER
-    # Both letters name the petitioners and the case's reference data: read them once.
-    prefetch_related_objects([case], "petitioners", "category", "subject_area", "place")
+    matter = content.read_matter(case)
     return _issue(
         case,
         {
-            letter: content.delivery_letter(case, sign_off),
-            DocumentKind.RECEIPT_NOTICE: content.receipt_notice(case, sign_off),
+            letter: content.delivery_letter(matter, sign_off),
+            DocumentKind.RECEIPT_NOTICE: content.receipt_notice(matter, sign_off),
         },
     )
 
 
 def documents_issue_for_reply(*, case: Case) -> Document:
-    (letter,) = _issue(case, {DocumentKind.REPLY_LETTER: content.reply_letter(case)})
+    matter = content.read_matter(case)
+    (letter,) = _issue(case, {DocumentKind.REPLY_LETTER: content.reply_letter(case, matter)})
     return letter
 
 
 def documents_issue_for_extension(*, case: Case, extension: Extension) -> Document:
-    (notice,) = _issue(case, {DocumentKind.EXTENSION_NOTICE: content.extension_notice(case, extension)})
+    matter = content.read_matter(case)
+    body = content.extension_notice(case, matter, extension)
+    (notice,) = _issue(case, {DocumentKind.EXTENSION_NOTICE: body})
     return notice
 
 
@@ -139,7 +142,7 @@ def document_retry(*, document_id: int) -> bool:
         state=DocumentState.PENDING, last_error=""
     )
     if retried:
-        transaction.on_commit(partial(_enqueue_render, document_id))
+        transaction.on_commit(partial(_enqueue_render, [document_id]))
     return bool(retried)
 
 
@@ -148,7 +151,7 @@ def documents_relay(*, older_than: datetime.timedelta = RELAY_AFTER, limit: int 
     lost with a broker or a worker. Returns how many were sent."""
     from petition_desk.celery import enqueue
 
-    from .tasks import render_document
+    from .tasks import render_documents
 
     cutoff = timezone.now() - older_than
     with transaction.atomic():
@@ -160,9 +163,10 @@ def documents_relay(*, older_than: datetime.timedelta = RELAY_AFTER, limit: int 
             .values_list("pk", flat=True)[:limit]
         )
         sent = []
-        for document_id in pending:
-            if not enqueue(render_document, document_id):
+        for start in range(0, len(pending), RELAY_BATCH):
+            batch = pending[start : start + RELAY_BATCH]
+            if not enqueue(render_documents, batch):
                 break  # the broker is down: the next run tries again
-            sent.append(document_id)
+            sent.extend(batch)
         Document.objects.filter(pk__in=sent).update(last_sent_at=timezone.now())
     return len(sent)

@@ -6,21 +6,25 @@ from django.db import InterfaceError, OperationalError
 from . import services
 
 
-class RenderDocumentTask(Task):
+class RenderDocumentsTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        # Retries are spent or the error is not transient: show the letter as failed.
-        services.document_mark_failed(document_id=args[0], error=repr(exc))
+        # Retries are spent or the error is not transient: show the letters not rendered as
+        # failed (those already rendered stay ready).
+        for document_id in args[0]:
+            services.document_mark_failed(document_id=document_id, error=repr(exc))
 
 
 @shared_task(
-    base=RenderDocumentTask,
+    base=RenderDocumentsTask,
     autoretry_for=(OperationalError, InterfaceError),
     retry_backoff=True,
     retry_backoff_max=60,
     max_retries=8,
 )
-def render_document(document_id: int) -> bool:
-    return services.document_render(document_id=document_id)
+def render_documents(document_ids: list[int]) -> int:
+    """The letters of one step (or a relay's batch), each in its own transaction, so a retry
+    redoes only what is still pending."""
+    return sum(services.document_render(document_id=document_id) for document_id in document_ids)
 
 
 @shared_task

@@ -213,7 +213,7 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # holds up a forwarding; the worker consumes all three (`-Q celery,notifications,documents`).
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},
-    "documents.tasks.render_document": {"queue": "documents"},
+    "documents.tasks.render_documents": {"queue": "documents"},
 }
 # A task cut off by a lost broker connection is redelivered (acks_late); say so explicitly.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True

@@ -2,7 +2,7 @@
 prepared, the list turns ready by itself once the worker has rendered them, and the forwarding
 letter downloads as a PDF that reads back in Chinese.
 
-The rendering is what the Celery task does (`documents.tasks.render_document`): without a worker
+The rendering is what the Celery task does (`documents.tasks.render_documents`): without a worker
 in this test, the test calls the task's body while the page waits."""
 
 import pytest
