@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 # DJANGO_SETTINGS_MODULE would override; `make run` sets its own below.
 unexport DJANGO_SETTINGS_MODULE
 
-.PHONY: help venv run test bench bench-workflow lint format clean
+.PHONY: help venv run test bench bench-workflow bench-search lint format clean
 
 help:
 	@echo "make run     install if needed, migrate, load the demo data, serve on 127.0.0.1:$(PORT)"
@@ -27,6 +27,7 @@ help:
 	@echo "make test    ruff check, ruff format --check, then the whole pytest suite"
 	@echo "make bench   seed 1,000,000 petitioners into PostgreSQL (once) and print the speed figures"
 	@echo "make bench-workflow   sign-off, forwarding, queue, inbox, sweep and relay on that database (needs Redis)"
+	@echo "make bench-search     the staff search, inbox and registration on that database"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make clean   remove the virtual environment, the broker's folders and collected static files"
 
@@ -74,6 +75,11 @@ bench: $(STAMP)
 bench-workflow: $(STAMP)
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/prepare.py --petitioners $(BENCH_PETITIONERS)
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/workflow.py
+
+# `make bench-search`: the staff search on the million-case database (bench/README.md); ≈ 4 min.
+bench-search: $(STAMP)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/prepare.py --petitioners $(BENCH_PETITIONERS)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/search.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

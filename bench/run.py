@@ -181,6 +181,11 @@ def remove_earlier_registrations(user_id: int) -> int:
         "DELETE FROM intake_visit WHERE receptionist_id = %(u)s",
         f"DELETE FROM cases_case_petitioners WHERE case_id IN {cases}",
         f"DELETE FROM cases_attachment WHERE case_id IN {cases}",
+        # What registering a case also writes: its forwarding clock (and the sweep's reminders
+        # on it) and the leaders' notifications of a group visit.
+        f"DELETE FROM cases_reminder WHERE clock_id IN (SELECT id FROM cases_clock WHERE case_id IN {cases})",
+        f"DELETE FROM cases_clock WHERE case_id IN {cases}",
+        f"DELETE FROM notifications_notification WHERE case_id IN {cases}",
         "DELETE FROM cases_case WHERE registered_by_id = %(u)s",
         "DELETE FROM intake_contactpoint WHERE petitioner_id IN "
         "(SELECT id FROM intake_petitioner WHERE created_by_id = %(u)s)",

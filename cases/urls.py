@@ -1,10 +1,14 @@
 from django.urls import path
 
 from .views import case, dashboard, department, leader, ledger, window
+from .views import search as search_views
 
 app_name = "cases"
 urlpatterns = [
     path("<int:pk>/", case.case_detail, name="detail"),
+    # Every staff role: the search box and its ledger
+    path("search/", search_views.search_page, name="search"),
+    path("search/ledger/", search_views.search_export, name="search_export"),
     path("<int:pk>/submit/", case.case_submit_view, name="submit"),
     path("<int:pk>/attachments/<int:attachment_pk>/", case.attachment_download, name="attachment"),
     # The leader

@@ -2,7 +2,7 @@
 department staff another department's case is simply not in the queryset, hence 404."""
 
 import django_filters
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -21,6 +21,7 @@ from ..models import (
     Status,
     SubjectArea,
 )
+from ..search import case_search
 from ..selectors import case_detail_for, case_list_for, cases_visible_to
 from .actions import CaseActionsMixin
 from .examples import (
@@ -82,15 +83,21 @@ class PlaceViewSet(ReferenceViewSet):
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     department = django_filters.ModelChoiceFilter(queryset=Department.objects.all())
-    q = django_filters.CharFilter(method="filter_number", label=_("Case number or tracking code (exact)"))
+    q = django_filters.CharFilter(
+        method="filter_search",
+        label=_(
+            "Search as the search box does: case number, tracking code, ID number, phone or name "
+            "(exact), or words of the facts and request"
+        ),
+    )
 
     class Meta:
         model = Case
         fields = ["status", "department"]
 
-    def filter_number(self, queryset, name, value):
-        value = value.strip()
-        return queryset.filter(Q(number=value) | Q(tracking_code=value.upper()))
+    def filter_search(self, queryset, name, value):
+        # The search's own conditions joined to the other filters' in one WHERE clause.
+        return queryset & case_search(self.request.user, value)
 
 
 @extend_schema_view(
