@@ -330,6 +330,8 @@ def test_the_window_and_administrators_read_it_too_without_the_leaders_tabs(role
 
     assert response.status_code == 200
     assert "nav-tabs" not in response.content.decode()
+    # Their way in is the navigation bar's link.
+    assert 'class="nav-link" href="/cases/dashboard/">Statistics<' in response.content.decode()
 
 
 def test_department_staff_may_not_read_the_bureaus_figures(department_user):
