@@ -7,8 +7,14 @@ UNREAD_SHOWN = 99
 
 
 def unread_count(user: User) -> int:
-    """Unread notifications, counted up to UNREAD_SHOWN + 1."""
-    return Notification.objects.filter(recipient=user, read_at__isnull=True)[: UNREAD_SHOWN + 1].count()
+    """Unread notifications, counted up to UNREAD_SHOWN + 1. Unordered: with the model's newest-first
+    order PostgreSQL sorts every unread one before taking the first 101 (3.5 ms on every page for
+    a leader with 30,000 of them, instead of 0.1 ms)."""
+    return (
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .order_by()[: UNREAD_SHOWN + 1]
+        .count()
+    )
 
 
 def notifications_for(user: User):
