@@ -23,7 +23,7 @@ unexport DJANGO_SETTINGS_MODULE
 
 help:
 	@echo "make run     install if needed, migrate, load the demo data, serve on 127.0.0.1:$(PORT)"
-	@echo "             with the Celery worker and beat (Ctrl-C stops all three)"
+	@echo "             with the Celery workers and beat (Ctrl-C stops them all)"
 	@echo "make test    ruff check, ruff format --check, then the whole pytest suite"
 	@echo "make bench   seed 1,000,000 petitioners into PostgreSQL (once) and print the speed figures"
 	@echo "make bench-workflow   sign-off, forwarding, queue, inbox, sweep and relay on that database (needs Redis)"
@@ -47,7 +47,7 @@ run: $(STAMP)
 	  && $(BIN)/python manage.py seed_demo
 	@echo
 	@echo "  Petition Desk: http://127.0.0.1:$(PORT)/   (health: http://127.0.0.1:$(PORT)/healthz)"
-	@echo "  Web, Celery worker and beat start now; Ctrl-C stops all three."
+	@echo "  Web, the Celery workers and beat start now; Ctrl-C stops them all."
 	@echo
 	export DJANGO_SETTINGS_MODULE=$(RUN_SETTINGS) CELERY_DATA_DIR="$(CELERY_DATA_DIR)" \
 	  PATH="$(CURDIR)/$(BIN):$$PATH" PYTHONUNBUFFERED=1 \

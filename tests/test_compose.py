@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
 DOCKERFILE = ROOT / "Dockerfile"
 SETTINGS_FILES = [ROOT / "petition_desk" / "settings" / name for name in ("base.py", "production.py")]
-DJANGO_SERVICES = ("migrate", "web", "worker", "beat")
+DJANGO_SERVICES = ("migrate", "web", "worker", "letters", "beat")
 # Read by manage.py, wsgi.py and celery.py rather than by the settings.
 NOT_SETTINGS = {"DJANGO_SETTINGS_MODULE"}
 INTERPOLATION = re.compile(r"\$\{([A-Z_][A-Z0-9_]*)(?:(:?[-?])([^}]*))?\}")
@@ -154,7 +154,7 @@ def test_django_services_share_one_block(compose, services):
 
 
 def test_start_order_waits_for_healthy_services_and_the_migration(services):
-    for name in ("web", "worker", "beat"):
+    for name in ("web", "worker", "letters", "beat"):
         assert services[name]["depends_on"] == {
             "postgres": {"condition": "service_healthy"},
             "redis": {"condition": "service_healthy"},
@@ -176,6 +176,7 @@ def test_commands_name_what_exists(services):
     for name in ("worker", "beat"):
         command = services[name]["command"]
         assert command[:4] == ["celery", "-A", "petition_desk", name]
+    assert services["letters"]["command"][3:7] == ["celery", "-A", "petition_desk", "worker"]
     import petition_desk
 
     assert petition_desk.celery_app.main == "petition_desk"
@@ -286,14 +287,23 @@ def test_dockerignore_keeps_out_local_state_but_not_the_code():
         assert not ignored(name), name
 
 
-def test_every_worker_consumes_every_queue_tasks_are_routed_to(services, settings):
+def _queues(command: list[str]) -> set[str]:
+    return set(command[command.index("-Q") + 1].split(","))
+
+
+def test_the_workers_consume_every_queue_tasks_are_routed_to(services, settings):
     """A task routed to a queue no worker reads would wait for ever: the notification emails
-    have a queue of their own."""
+    and the letters have queues of their own, the letters a worker of their own."""
     routed = {route["queue"] for route in settings.CELERY_TASK_ROUTES.values()} | {"celery"}
-    compose_worker = services["worker"]["command"]
-    procfile_worker = next(
-        line for line in (ROOT / "Procfile.dev").read_text().splitlines() if line.startswith("worker:")
-    ).split()
-    for command in (compose_worker, procfile_worker):
-        queues = set(command[command.index("-Q") + 1].split(","))
-        assert queues == routed, command
+    procfile = dict(
+        line.split(": ", 1) for line in (ROOT / "Procfile.dev").read_text().splitlines() if ": " in line
+    )
+    for workers in (
+        {name: services[name]["command"] for name in ("worker", "letters")},
+        {name: procfile[name].split() for name in ("worker", "letters")},
+    ):
+        assert _queues(workers["worker"]) | _queues(workers["letters"]) == routed
+        assert _queues(workers["letters"]) == {"documents"}
+        # Letters take a sixth of a second of CPU each: lower priority than forwarding.
+        assert workers["letters"][:3] == ["nice", "-n", "10"]
+        assert "documents" not in _queues(workers["worker"])

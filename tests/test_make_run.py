@@ -1,5 +1,5 @@
 """`make run` end to end (DESIGN §6): it migrates, loads the demo, serves the login page and
-/healthz with a live worker, and one Ctrl-C stops web, worker and beat.
+/healthz with both workers live (cases and letters), and one Ctrl-C stops web, the workers and beat.
 
 It runs on SQLite and the filesystem broker in a temporary folder, on a free port, so it neither
 touches the developer's db.sqlite3 nor needs PostgreSQL or Redis.
@@ -107,11 +107,12 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
                 time.sleep(0.5)
                 continue
             health = json.loads(body)
-            if status == 200 and health["workers"]["count"] >= 1:
+            if status == 200 and health["workers"]["count"] >= 2:
                 break
             time.sleep(0.5)
         assert process.poll() is None, "make run stopped:\n" + output()
         assert health and health["status"] == "ok", f"{health}\n{output()}"
+        assert health["workers"]["count"] == 2, f"{health}\n{output()}"
         assert health["database"]["vendor"] == "sqlite"
         assert health["broker"]["transport"] == "filesystem"
 
@@ -121,7 +122,7 @@ def test_make_run_serves_the_demo_and_ctrl_c_stops_everything(tmp_path):
         assert f"http://127.0.0.1:{port}/" in text  # the address is printed
         assert "demo12345!" in text  # and so is the demo users' password
         processes = _descendants(process.pid)
-        assert len(processes) >= 3
+        assert len(processes) >= 4
     finally:
         if process.poll() is None:
             processes = _descendants(process.pid)

@@ -210,7 +210,8 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # Emails and PDF letters wait in queues of their own, so a burst of reminders or letters never
-# holds up a forwarding; the worker consumes all three (`-Q celery,notifications,documents`).
+# holds up a forwarding: the worker consumes `celery,notifications`, a second worker at low
+# priority `documents` (docker-compose.yml, Procfile.dev).
 CELERY_TASK_ROUTES = {
     "notifications.tasks.*": {"queue": "notifications"},
     "documents.tasks.render_documents": {"queue": "documents"},
