@@ -17,6 +17,7 @@ newest closed cases back into awaiting ones (`bench/prepare.py --reseed` restore
 """
 
 import argparse
+import contextlib
 import datetime
 import json
 import os
@@ -202,25 +203,24 @@ def celery_env(args) -> dict:
     )
 
 
-def start_celery(args, *command: str, name: str = "", nice: bool = False) -> subprocess.Popen:
+def start_celery(args, *command: str, name: str = "", low_priority: bool = False) -> subprocess.Popen:
     celery = str(Path(sys.executable).parent / "celery")
     log = open(f"/tmp/petition-desk-bench-{name or command[0]}.log", "w")  # noqa: SIM115 - closed with the process
-    return subprocess.Popen(
-        [
-            *(["nice", "-n", "10"] if nice else []),
-            celery,
-            "-A",
-            "petition_desk",
-            *command,
-            "--loglevel",
-            "WARNING",
-        ],
+    process = subprocess.Popen(
+        [celery, "-A", "petition_desk", *command, "--loglevel", "WARNING"],
         cwd=ROOT,
         env=celery_env(args),
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
     )
+    if low_priority:
+        # A session of its own is a scheduling group of its own (Linux autogroups), in which a
+        # plain `nice` would only rank it against itself: lower the whole group instead, as
+        # docker-compose.yml's cpu_shares lowers the letters' container.
+        with contextlib.suppress(OSError):
+            Path(f"/proc/{process.pid}/autogroup").write_text("10")
+    return process
 
 
 def wait_for_workers(timeout: float = 60) -> None:
@@ -426,7 +426,7 @@ def main() -> None:
             "--hostname",
             "letters@%h",
             name="letters",
-            nice=True,
+            low_priority=True,
         )
         wait_for_workers()
         results["relay_s"], sent = relay_drain(relay_cases, leader.pk, busiest.pk)
