@@ -2,12 +2,14 @@ from django.contrib import admin, messages
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from cases.admin import ReadOnlyAdmin
+
 from .models import Document, DocumentState
 from .services import document_retry
 
 
 @admin.register(Document)
-class DocumentAdmin(admin.ModelAdmin):
+class DocumentAdmin(ReadOnlyAdmin):
     """Read-only: a letter is issued by its step and never edited; a failed one can be rendered
     again."""
 
@@ -15,15 +17,6 @@ class DocumentAdmin(admin.ModelAdmin):
     list_filter = ("kind", "state")
     search_fields = ("number", "case__number")
     actions = ["render_again"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.action(description=_("Render the failed documents again"))
     def render_again(self, request, queryset):
