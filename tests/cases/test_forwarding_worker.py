@@ -27,6 +27,7 @@ from tests.cases.worker_support import (
     broker_purge,
     broker_queue,
     lock_waiters,
+    oldest_unacked_age,
     project_celery_settings,
     wait_until,
 )
@@ -156,6 +157,9 @@ def test_a_worker_killed_in_the_middle_of_forwarding_leaves_one_forwarding(
     # when the beat's relay re-sends the row, and a new worker starts whose short visibility
     # timeout hands it the dead worker's message as well
     assert outbox_relay(older_than=datetime.timedelta(0)) == 1
+    # A worker hands out again, when it starts, the messages taken longer ago than its visibility
+    # timeout, and then only every 100 s: the dead worker's must be older than that second first.
+    wait_until(lambda: oldest_unacked_age(settings.REDIS_URL) > 1.5, what="the dead worker's message ages")
     second = workers(CELERY_VISIBILITY_TIMEOUT="1")
 
     # then both messages are run and acknowledged, and the case was forwarded exactly once

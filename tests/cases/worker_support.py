@@ -70,6 +70,13 @@ def broker_queue(url: str) -> dict[str, int]:
         return {"waiting": client.llen("celery"), "unacked": client.hlen("unacked")}
 
 
+def oldest_unacked_age(url: str) -> float:
+    """Seconds since a worker took the oldest message it has not acknowledged (0 when none)."""
+    with redis.Redis.from_url(url) as client:
+        oldest = client.zrange("unacked_index", 0, 0, withscores=True)
+    return time.time() - oldest[0][1] if oldest else 0.0
+
+
 def broker_purge(url: str) -> None:
     """Forget messages a previous test left behind, delivered or not."""
     with redis.Redis.from_url(url) as client:
