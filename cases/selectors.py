@@ -78,6 +78,11 @@ def pending_extensions() -> QuerySet[Extension]:
     )
 
 
+def leader_tab_counts() -> dict[str, int]:
+    """The numbers on the leader's tabs: cases returned and extensions waiting."""
+    return {"returned": returned_cases().count(), "extensions": pending_extensions().count()}
+
+
 def cases_with_pending_extension() -> QuerySet[Case]:
     """The cases of the extension requests list, in its order (the oldest request first). A case
     has at most one pending extension, so the join gives each case once."""

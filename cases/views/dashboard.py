@@ -231,8 +231,5 @@ def dashboard(request):
     if request.GET.get("print") == "1":
         return render(request, "cases/dashboard_print.html", context)
     if request.user.is_leader:
-        context["tab_counts"] = {
-            "returned": selectors.returned_cases().count(),
-            "extensions": selectors.pending_extensions().count(),
-        }
+        context["tab_counts"] = selectors.leader_tab_counts()
     return render(request, "cases/dashboard.html", {"tab": "dashboard", **context})

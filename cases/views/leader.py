@@ -39,11 +39,7 @@ def _page(request, queryset):
 
 
 def _render(request, template: str, tab: str, context: dict):
-    tabs = {
-        "returned": selectors.returned_cases().count(),
-        "extensions": selectors.pending_extensions().count(),
-    }
-    return render(request, template, {"tab": tab, "tab_counts": tabs, **context})
+    return render(request, template, {"tab": tab, "tab_counts": selectors.leader_tab_counts(), **context})
 
 
 @role_required(Role.LEADER)
