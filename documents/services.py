@@ -22,7 +22,9 @@ from .rendering import render_pdf
 
 logger = logging.getLogger(__name__)
 
-RELAY_AFTER = datetime.timedelta(minutes=1)
+# Letters are not urgent, and a backlog of them (a relay of lost forwardings) takes minutes to
+# render: sending again sooner would only queue the same letters twice.
+RELAY_AFTER = datetime.timedelta(minutes=5)
 RELAY_BATCH = 20
 
 # The letter's series in the bureau's numbering: 吴信转〔2026〕12号.
