@@ -13,6 +13,7 @@ from accounts.permissions import role_required
 from cases.models import Case
 
 from . import selectors
+from .desk_forms import rendered_desk_forms
 from .forms import CaseForm, ContactForm, PersonFormSet, TallyDateForm, VisitForm
 from .models import Petitioner, Window
 from .services import VisitData, contact_add, visit_register
@@ -75,6 +76,8 @@ def desk(request):
         people = PersonFormSet(prefix="people")
         case_form = CaseForm()
     today = timezone.localdate()
+    # Forms with the user's input and errors are rendered by the template; empty ones come cached.
+    rendered = None if visit_form.is_bound else rendered_desk_forms(visit_form, people, case_form)
     return render(
         request,
         "intake/desk.html",
@@ -83,6 +86,7 @@ def desk(request):
             "repeat_number": _repeat_number(visit_form),
             "people": people,
             "case_form": case_form,
+            "rendered": rendered,
             "window": window,
             "todays_visits": selectors.visits_on(day=today, window_id=window.pk if window else None)[
                 :VISITS_ON_DESK

@@ -495,3 +495,30 @@ def test_a_list_takes_as_many_queries_with_more_rows(
         response = client.get(url)
     assert response.status_code == 200
     assert baseline <= 20
+
+
+# --- the desk's empty forms, cached -----------------------------------------------------------
+
+
+def test_the_desk_offers_a_category_renamed_since_the_last_page(receptionist, reference):
+    """The empty forms come from the cache; what they offer must still be today's choices."""
+    client = client_for(receptionist)
+    assert "申诉求决" in client.get(reverse("intake:desk")).content.decode()
+
+    reference["category"].name = "申诉求决（含复查）"
+    reference["category"].save()
+    page = client.get(reverse("intake:desk")).content.decode()
+
+    assert "申诉求决（含复查）" in page
+
+
+def test_the_desk_forms_follow_the_language_and_the_window(receptionist, reference):
+    english, chinese = client_for(receptionist), Client()
+    chinese.force_login(receptionist)
+    second = WindowFactory(name="2号窗口", sort_order=2)
+
+    assert "Time of visit" in english.get(reverse("intake:desk")).content.decode()
+    assert "Time of visit" not in chinese.get(reverse("intake:desk")).content.decode()
+    english.post(reverse("intake:choose_window"), {"window": second.pk})
+    page = english.get(reverse("intake:desk")).content.decode()
+    assert f'<option value="{second.pk}" selected>2号窗口</option>' in page
