@@ -4,6 +4,7 @@ import subprocess
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 
 from cases.models import Case
@@ -151,3 +152,11 @@ def make_case(receptionist, reference):
             )
 
     return make
+
+
+@pytest.fixture
+def empty_cache():
+    """Rate-limit budgets and cached pages live in the cache, which outlives a test."""
+    cache.clear()
+    yield
+    cache.clear()

@@ -5,7 +5,6 @@ from types import SimpleNamespace
 import django_ratelimit.core
 import pytest
 import yaml
-from django.core.cache import cache
 from django.core.management import call_command
 from django.utils import timezone
 
@@ -17,19 +16,11 @@ from tests.factories import ContactPointFactory, resident_id_number
 
 from .conftest import client_for
 
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 ID_NUMBER = resident_id_number(11)
 PHONE = "13812345678"
 INSTRUCTION = "请住建局依法研究处理"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    """The look-up budget lives in the cache, which outlives a test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -20,14 +20,14 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.forwarding import case_forward
 from cases.handling import case_accept, case_receive, case_request_extension, case_return
 from cases.ledger import neutralise
-from cases.models import Case, Clock, Decision
-from cases.sign_off import SignOffData, case_sign_off, extension_decide
+from cases.models import Case, Clock
+from cases.sign_off import extension_decide
 from cases.views.leader import SECTION_SIZE
 from intake.validators import mask_id_number
 from tests.api.conftest import RESIDENT_ID
+from tests.cases.steps import forward
 from tests.factories import ContactPointFactory, PetitionerFactory, UserFactory
 
 pytestmark = [pytest.mark.django_db]
@@ -73,17 +73,6 @@ def client_for(user, language="zh-hans") -> Client:
     return client
 
 
-def send_to(case, leader, department):
-    case_sign_off(
-        case_id=case.pk,
-        leader=leader,
-        data=SignOffData(decision=Decision.FORWARD, department_id=department.pk, instruction="请研究处理"),
-    )
-    case_forward(sign_off_id=case.sign_offs.last().pk)
-    case.refresh_from_db()
-    return case
-
-
 @pytest.mark.parametrize(
     ("text", "shown"),
     [
@@ -105,9 +94,9 @@ def test_inbox_ledger_lists_the_departments_open_cases(
     make_case, leader, department, department_user, labour, receptionist
 ):
     # given two cases sent to the housing bureau, one to labour, one still awaiting sign-off
-    older = send_to(make_case(request="补偿安置"), leader, department)
-    newer = send_to(make_case(request='=HYPERLINK("http://evil")'), leader, department)
-    send_to(make_case(request="支付工资"), leader, labour)
+    older = forward(make_case(request="补偿安置"), leader, department)
+    newer = forward(make_case(request='=HYPERLINK("http://evil")'), leader, department)
+    forward(make_case(request="支付工资"), leader, labour)
     make_case(request="尚未签批")
     newer.petitioners.add(
         PetitionerFactory(
@@ -136,7 +125,7 @@ def test_inbox_ledger_lists_the_departments_open_cases(
 
 
 def test_inbox_ledger_as_excel(make_case, leader, department, department_user):
-    case = send_to(make_case(request='=HYPERLINK("http://evil")'), leader, department)
+    case = forward(make_case(request='=HYPERLINK("http://evil")'), leader, department)
 
     response = client_for(department_user).get(reverse("cases:inbox_export"), {"format": "xlsx"})
 
@@ -151,7 +140,7 @@ def test_inbox_ledger_as_excel(make_case, leader, department, department_user):
 
 
 def test_excel_cells_are_never_formulas(make_case, leader, department, department_user):
-    send_to(make_case(request="=1+1"), leader, department)
+    forward(make_case(request="=1+1"), leader, department)
 
     xml = sheet_xml(client_for(department_user).get(reverse("cases:inbox_export"), {"format": "xlsx"}))
 
@@ -163,7 +152,7 @@ def test_sign_off_queue_ledger(make_case, leader, department):
     # given a group visit and a routine case awaiting sign-off, and one already forwarded
     routine = make_case(request="希望政府给予帮助")
     group = make_case(request="集体上访", is_group=True)
-    send_to(make_case(), leader, department)
+    forward(make_case(), leader, department)
 
     # when the leader exports the queue (in English)
     response = client_for(leader, "en").get(reverse("cases:sign_off_queue_export"), {"format": "csv"})
@@ -183,7 +172,7 @@ def test_the_department_never_sees_an_accusers_name(
     """Art. 30: the matter goes to the department, the accuser's identity stays at the bureau."""
     reference["category"].is_accusation = True
     reference["category"].save()
-    send_to(make_case(), leader, department)
+    forward(make_case(), leader, department)
 
     content = body(client_for(department_user).get(reverse("cases:inbox_export"), {"format": "csv"}))
 
@@ -250,13 +239,13 @@ def numbers(response) -> list[str]:
 
 
 def returned(case, leader, department, department_user, reason="不属于本部门职责"):
-    send_to(case, leader, department)
+    forward(case, leader, department)
     case_return(case_id=case.pk, actor=department_user, reason=reason)
     return case
 
 
 def accepted(case, leader, department, department_user):
-    send_to(case, leader, department)
+    forward(case, leader, department)
     case_receive(case_id=case.pk, actor=department_user)
     case_accept(case_id=case.pk, actor=department_user)
     return case
@@ -266,7 +255,7 @@ def test_returned_cases_ledger_is_the_pages_list(make_case, leader, department, 
     # given two returned cases, and a forwarded and a waiting case that were not returned
     first = returned(make_case(request="第一件"), leader, department, department_user)
     second = returned(make_case(request="第二件"), leader, department, department_user, reason="属于镇政府")
-    send_to(make_case(), leader, labour)
+    forward(make_case(), leader, labour)
     make_case()
     client = client_for(leader)
     page = [case.number for case in client.get(reverse("cases:returned")).context["page"]]
@@ -455,8 +444,8 @@ def test_a_department_never_exports_another_departments_case(
     make_case, leader, department, department_user, labour, labour_user
 ):
     # given a case with each department, and one the housing bureau returned
-    housing = send_to(make_case(), leader, department)
-    labours = send_to(make_case(), leader, labour)
+    housing = forward(make_case(), leader, department)
+    labours = forward(make_case(), leader, labour)
     gone = returned(make_case(), leader, department, department_user)
 
     housing_rows = numbers(client_for(department_user).get(reverse("cases:inbox_export"), {"format": "csv"}))

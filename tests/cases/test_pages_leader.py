@@ -10,7 +10,6 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.forwarding import case_forward
 from cases.handling import case_accept, case_receive, case_request_extension, case_return
 from cases.models import (
     Case,
@@ -26,6 +25,7 @@ from cases.models import (
 )
 from cases.selectors import suggested_department, suggested_departments
 from cases.sign_off import SignOffData, case_sign_off
+from tests.cases.steps import forward
 from tests.factories import DepartmentFactory, PlaceFactory, SubjectAreaFactory
 
 pytestmark = [pytest.mark.django_db]
@@ -64,17 +64,6 @@ def row_of(html: str, number: str) -> str:
     match = re.search(rf"<tr>(?:(?!</tr>).)*{re.escape(number)}(?:(?!</tr>).)*</tr>", html, re.S)
     assert match, number
     return match.group(0)
-
-
-def forwarded(case, leader, department):
-    case_sign_off(
-        case_id=case.pk,
-        leader=leader,
-        data=SignOffData(decision=Decision.FORWARD, department_id=department.pk, instruction="请研究处理"),
-    )
-    case_forward(sign_off_id=case.sign_offs.last().pk)
-    case.refresh_from_db()
-    return case
 
 
 # --- the sign-off queue ----------------------------------------------------------------------
@@ -340,7 +329,7 @@ def test_only_the_leader_signs_off(make_case, receptionist, department_user, dep
 def test_returned_cases_show_the_departments_reason_and_the_number_of_returns(
     make_case, leader, department, department_user
 ):
-    case = forwarded(make_case(), leader, department)
+    case = forward(make_case(), leader, department)
     case_return(case_id=case.pk, actor=department_user, reason="不属于本部门职责")
 
     response = client_for(leader).get(reverse("cases:returned"))
@@ -356,7 +345,7 @@ def test_returned_cases_show_the_departments_reason_and_the_number_of_returns(
 
 @pytest.fixture
 def accepted_case(make_case, leader, department, department_user):
-    case = forwarded(make_case(), leader, department)
+    case = forward(make_case(), leader, department)
     case_receive(case_id=case.pk, actor=department_user)
     case_accept(case_id=case.pk, actor=department_user)
     return case
@@ -449,7 +438,7 @@ def test_the_supervision_list_takes_the_same_queries_however_many_cases(
     url = reverse("cases:supervision")
 
     def overdue_case():
-        case = forwarded(make_case(), leader, department)
+        case = forward(make_case(), leader, department)
         Clock.objects.filter(case=case).update(due_on=TODAY() - datetime.timedelta(days=1))
         Case.objects.filter(pk=case.pk).update(returns_count=2)
 
@@ -476,9 +465,9 @@ def test_returned_and_extension_lists_take_the_same_queries_however_many(
     url = reverse(f"cases:{name}")
 
     def returned_and_extended():
-        returned = forwarded(make_case(), leader, department)
+        returned = forward(make_case(), leader, department)
         case_return(case_id=returned.pk, actor=department_user, reason="不属于本部门")
-        extended = forwarded(make_case(), leader, department)
+        extended = forward(make_case(), leader, department)
         case_receive(case_id=extended.pk, actor=department_user)
         case_accept(case_id=extended.pk, actor=department_user)
         case_request_extension(case_id=extended.pk, actor=department_user, days=5, reason="协调")

@@ -5,7 +5,6 @@ from types import SimpleNamespace
 import django_ratelimit.core
 import pytest
 from django.conf import settings
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 
@@ -17,20 +16,12 @@ from cases.sign_off import SignOffData, case_sign_off
 from cases.tracking import Stage, case_for_tracking, normalise_tracking_code
 from tests.factories import ContactPointFactory, resident_id_number
 
-pytestmark = [pytest.mark.django_db]
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 ID_NUMBER = resident_id_number(7)
 PHONE = "13912345678"
 ADDRESS = "城东街道幸福里12号"
 INSTRUCTION = "请住建局研究处理并于月底前报结果"
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    """The look-up budget lives in the cache, which outlives a test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
