@@ -5,10 +5,11 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cases.models import FINISHED_STATUSES, Case
+from cases.models import FINISHED_STATUSES, Case, Place
 
 from .models import PHONE_KINDS, Attendance, ContactPoint, IdType, Petitioner, Visit
 from .services import id_number_hash
@@ -32,43 +33,86 @@ def repeat_candidates(
     *, id_number: str = "", phone: str = "", name: str = "", place_id: int | None = None
 ) -> list[Petitioner]:
     """Petitioners who may have come before: same ID number, same phone, or the same name at the
-    same place; each with their latest visits and their open cases."""
-    # Each look-up selects petitioner ids through an index; they are combined with UNION, as an
-    # OR of them would make PostgreSQL walk every petitioner and filter.
-    matches = []
+    same place; each with `shown_contacts`, `open_cases` and `recent_visits`.
+
+    It runs on every keystroke at the window, so it is four plain SQL statements (the petitioners,
+    then their contacts, open cases and latest visits) rather than ORM querysets: compiling those
+    took three times as long as PostgreSQL took to answer them. Each look-up selects petitioner
+    ids through an index; they are combined with UNION, as an OR of them would make PostgreSQL
+    walk every petitioner and filter."""
+    matches, params = [], []
     if id_number.strip() and (hashes := _id_number_hashes(id_number)):
-        matches.append(Petitioner.objects.filter(id_number_hash__in=hashes).values("pk").order_by())
+        matches.append(f"SELECT id FROM intake_petitioner WHERE id_number_hash IN ({_marks(hashes)})")
+        params += hashes
     key = phone_lookup_key(phone) if phone.strip() else None
     if key:
-        matches.append(ContactPoint.objects.filter(lookup_key=key).values("petitioner_id").order_by())
+        matches.append("SELECT petitioner_id FROM intake_contactpoint WHERE lookup_key = %s")
+        params.append(key)
     if name.strip() and place_id:
         matches.append(
-            Case.petitioners.through.objects.filter(petitioner__name=name.strip(), case__place_id=place_id)
-            .values("petitioner_id")
-            .order_by()
+            "SELECT link.petitioner_id FROM cases_case_petitioners link"
+            " JOIN intake_petitioner person ON person.id = link.petitioner_id"
+            " JOIN cases_case ON cases_case.id = link.case_id"
+            " WHERE person.name = %s AND cases_case.place_id = %s"
         )
+        params += [name.strip(), place_id]
     if not matches:
         return []
-    candidates = list(
-        Petitioner.objects.filter(pk__in=matches[0].union(*matches[1:]))
-        .defer("id_number")
-        .prefetch_related(
-            Prefetch("contacts", queryset=ContactPoint.objects.order_by("-is_primary", "-created_at")),
-            Prefetch(
-                "cases",
-                queryset=open_cases().select_related("place").order_by("-registered_at"),
-                to_attr="open_cases",
-            ),
-            Prefetch(
-                "visits",
-                queryset=Visit.objects.select_related("case").order_by("-visited_at"),
-                to_attr="recent_visits",
-            ),
-        )[:CANDIDATE_LIMIT]
+    rows = _rows(
+        "SELECT id, name, id_number_masked FROM intake_petitioner"
+        f" WHERE id IN ({' UNION '.join(matches)}) ORDER BY name, id LIMIT %s",
+        [*params, CANDIDATE_LIMIT],
     )
-    for candidate in candidates:
-        candidate.recent_visits = candidate.recent_visits[:RECENT_VISITS_SHOWN]
-    return candidates
+    candidates = {pk: Petitioner(id=pk, name=name_, id_number_masked=masked) for pk, name_, masked in rows}
+    if not candidates:
+        return []
+    for candidate in candidates.values():
+        candidate.shown_contacts, candidate.open_cases, candidate.recent_visits = [], [], []
+    ids = list(candidates)
+    for petitioner_id, kind, value, relation in _rows(
+        "SELECT petitioner_id, kind, value, relation FROM intake_contactpoint"
+        f" WHERE petitioner_id IN ({_marks(ids)}) ORDER BY is_primary DESC, created_at DESC, id",
+        ids,
+    ):
+        contact = ContactPoint(kind=kind, value=value, relation=relation)
+        candidates[petitioner_id].shown_contacts.append(contact)
+    for petitioner_id, case_id, number, status, request, place_pk, place_name in _rows(
+        "SELECT link.petitioner_id, cases_case.id, number, status, request, place_id, cases_place.name"
+        " FROM cases_case_petitioners link JOIN cases_case ON cases_case.id = link.case_id"
+        " JOIN cases_place ON cases_place.id = cases_case.place_id"
+        f" WHERE link.petitioner_id IN ({_marks(ids)}) AND status NOT IN ({_marks(FINISHED_STATUSES)})"
+        " ORDER BY registered_at DESC, cases_case.id DESC",
+        [*ids, *FINISHED_STATUSES],
+    ):
+        case = Case(id=case_id, number=number, status=status, request=request)
+        case.place = Place(id=place_pk, name=place_name)
+        candidates[petitioner_id].open_cases.append(case)
+    for petitioner_id, visited_at, case_number in _rows(
+        "SELECT attendance.petitioner_id, visited_at, cases_case.number FROM intake_attendance attendance"
+        " JOIN intake_visit ON intake_visit.id = attendance.visit_id"
+        " JOIN cases_case ON cases_case.id = intake_visit.case_id"
+        f" WHERE attendance.petitioner_id IN ({_marks(ids)}) ORDER BY visited_at DESC, intake_visit.id DESC",
+        ids,
+    ):
+        visits = candidates[petitioner_id].recent_visits
+        if len(visits) < RECENT_VISITS_SHOWN:
+            visits.append(Visit(visited_at=_aware(visited_at), case=Case(number=case_number)))
+    return list(candidates.values())
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _rows(sql: str, params: list) -> list[tuple]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    # SQLite hands plain SQL its stored UTC time without a zone; PostgreSQL's is aware.
+    return timezone.make_aware(moment, datetime.UTC) if timezone.is_naive(moment) else moment
 
 
 def _people_shown_in_lists() -> QuerySet[Petitioner]:

@@ -225,7 +225,7 @@ def test_repeat_candidates_takes_four_queries_however_many_are_found(
         shown = [
             (
                 p.name,
-                [c.value for c in p.contacts.all()],
+                [c.value for c in p.shown_contacts],
                 [c.place.name for c in p.open_cases],
                 [v.case.number for v in p.recent_visits],
             )
