@@ -250,6 +250,12 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# The session is read on every request: from Redis when there is one, the database keeping it
+# too. A per-process cache would let one web worker answer from a session another has since
+# changed, so without Redis sessions stay in the database only.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 # Whose address a rate limit counts (django-ratelimit). Behind the reverse proxy every request
 # comes from the proxy: set this to the header it fills with the client's address, e.g.
 # HTTP_X_REAL_IP (https://django-ratelimit.readthedocs.io/en/stable/security.html).
