@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class IntakeConfig(AppConfig):
     name = "intake"
     verbose_name = _("Intake")
+
+    def ready(self):
+        from cases.references import keep_reference_ids_of
+
+        from .models import Window
+
+        keep_reference_ids_of(Window)

@@ -19,6 +19,7 @@ from django.utils.translation import ngettext
 
 from accounts.models import User
 from cases.models import Attachment, Case
+from cases.references import reference_ids
 from cases.services import CaseData, apply_action, case_create, validate_case_data
 from cases.workflow import Action
 
@@ -345,7 +346,7 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
     attachments = validate_attachments(data.attachments)
     if data.repeat_of is not None and attachments:
         raise ValidationError({"attachments": [_("Attach files to the case itself, not to a repeat visit.")]})
-    if not Window.objects.filter(pk=data.window_id, is_active=True).exists():
+    if data.window_id not in reference_ids(Window, active=True):
         raise ValidationError({"window": [_("Choose an open window.")]})
     visited_at = data.visited_at or timezone.now()
     if visited_at > timezone.now() + datetime.timedelta(minutes=5):

@@ -154,9 +154,10 @@ def make_case(receptionist, reference):
     return make
 
 
-@pytest.fixture
+@pytest.fixture(autouse=True)
 def empty_cache():
-    """Rate-limit budgets and cached pages live in the cache, which outlives a test."""
+    """Rate-limit budgets, cached pages, sessions and reference ids live in the cache, which
+    outlives a test's rolled-back rows."""
     cache.clear()
     yield
     cache.clear()

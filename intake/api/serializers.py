@@ -6,13 +6,15 @@ reported where it belongs in a nested payload; the rules themselves live in inta
 run again there. The *_data functions turn validated input into the services' dataclasses.
 """
 
+import copy
 from operator import attrgetter
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from cases.models import Case
+from cases.models import Case, Category, Place, SubjectArea
+from cases.references import reference_ids
 from cases.services import CaseData, validate_case_data
 
 from ..models import Attendance, ContactPoint, Petitioner, Visit, Window
@@ -28,6 +30,40 @@ from ..validators import phone_lookup_key
 
 # Visit.persons is a PositiveIntegerField: the database's 32-bit limit.
 PERSONS_MAX = 2**31 - 1
+
+
+class FieldsBuiltOnce:
+    """A ModelSerializer builds its fields from the model on every instantiation; registration's
+    input serializers are instantiated on every request, nested, and that building was a third of
+    the request's time. Their fields depend on nothing but the class, so each class builds them
+    once and every instance gets a copy, as declared fields are copied for a plain Serializer."""
+
+    def get_fields(self):
+        built = type(self).__dict__.get("_built_fields")
+        if built is None:
+            built = super().get_fields()
+            type(self)._built_fields = built
+        return copy.deepcopy(built)
+
+
+class ReferenceField(serializers.PrimaryKeyRelatedField):
+    """The id of a window, category, subject area or place, checked against the cached ids of
+    its table (cases.references) instead of a query per field; validates to the id itself."""
+
+    def __init__(self, model, **kwargs):
+        self.model = model
+        super().__init__(queryset=model._default_manager.all(), **kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, int | str):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        try:
+            pk = int(data)
+        except ValueError:
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if pk not in reference_ids(self.model):
+            self.fail("does_not_exist", pk_value=data)
+        return pk
 
 
 class WindowSerializer(serializers.ModelSerializer):
@@ -72,7 +108,7 @@ class PetitionerSerializer(serializers.ModelSerializer):
 # --- petitioners and contacts: input -----------------------------------------------------------
 
 
-class ContactInputSerializer(serializers.ModelSerializer):
+class ContactInputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = ContactPoint
         fields = ["kind", "value", "relation", "holder_name", "is_primary"]
@@ -84,7 +120,7 @@ class ContactInputSerializer(serializers.ModelSerializer):
         return attrs
 
 
-class PetitionerInputSerializer(serializers.ModelSerializer):
+class PetitionerInputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     contacts = ContactInputSerializer(many=True, required=False)
 
     class Meta:
@@ -151,7 +187,7 @@ class AttendeeSerializer(serializers.Serializer):
         return attrs
 
 
-class VisitCaseInputSerializer(serializers.ModelSerializer):
+class VisitCaseInputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = [
@@ -168,13 +204,17 @@ class VisitCaseInputSerializer(serializers.ModelSerializer):
         ]
         extra_kwargs = {"facts": {"allow_blank": True}, "request": {"allow_blank": True}}
 
+    category = ReferenceField(Category)
+    subject_area = ReferenceField(SubjectArea)
+    place = ReferenceField(Place)
+
     def validate(self, attrs):
         validate_case_data(case_data(attrs))
         return attrs
 
 
 class VisitInputSerializer(serializers.Serializer):
-    window = serializers.PrimaryKeyRelatedField(queryset=Window.objects.all())
+    window = ReferenceField(Window)
     persons = serializers.IntegerField(max_value=PERSONS_MAX, help_text=_("Everyone who came, named or not."))
     visited_at = serializers.DateTimeField(required=False, allow_null=True, help_text=_("Defaults to now."))
     note = serializers.CharField(required=False, allow_blank=True, default="")
@@ -193,7 +233,7 @@ class VisitInputSerializer(serializers.Serializer):
 def case_data(attrs: dict) -> CaseData:
     fields = dict(attrs)
     for name in ("category", "subject_area", "place"):
-        fields[f"{name}_id"] = fields.pop(name).pk
+        fields[f"{name}_id"] = fields.pop(name)
     return CaseData(**fields)
 
 
@@ -207,7 +247,7 @@ def visit_data(attrs: dict) -> VisitData:
         for attendee in attrs.get("attendees", ())
     )
     return VisitData(
-        window_id=attrs["window"].pk,
+        window_id=attrs["window"],
         persons=attrs["persons"],
         attendees=attendees,
         case=case_data(attrs["case"]) if attrs.get("case") else None,

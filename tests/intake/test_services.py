@@ -791,3 +791,31 @@ def test_contacts_given_at_a_visit_recorded_later_date_from_the_visit(receptioni
     # then
     contact = ContactPoint.objects.get(petitioner__visits=visit)
     assert contact.created_at == morning
+
+
+# --- the cached reference ids -----------------------------------------------------------------
+
+
+def test_a_window_closed_in_the_admin_refuses_registrations_at_once(receptionist, reference):
+    # given a registration at the window, which leaves the open windows' ids in the cache
+    register_woman(receptionist, reference)
+    window = reference["window"]
+
+    # when the administrator closes the window
+    window.is_active = False
+    window.save()
+
+    # then the next registration there is refused, and nothing of it saved
+    with pytest.raises(ValidationError) as refused:
+        register(receptionist, reference, attendees=[new_person("李明")])
+    assert refused.value.message_dict["window"] == ["Choose an open window."]
+    assert Visit.objects.count() == 1
+
+
+def test_a_window_opened_in_the_admin_takes_registrations_at_once(receptionist, reference):
+    register_woman(receptionist, reference)
+
+    new_window = WindowFactory(name="3号窗口")
+    visit = register(receptionist, reference, attendees=[new_person("李明")], window_id=new_window.pk)
+
+    assert visit.window == new_window
