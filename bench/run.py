@@ -56,6 +56,11 @@ def parse_args() -> argparse.Namespace:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_DATABASE_URL))
+    parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/9"),
+        help="the cache, sessions and Celery broker, as deployed (a database of its own: it is emptied)",
+    )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
     parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
     parser.add_argument("--threads", type=int, default=1, help="threads per worker with gthread")
@@ -528,6 +533,11 @@ def row(label: str, target: str, measured: str, verdict: str = "") -> str:
 
 def main() -> None:
     args = parse_args()
+    # Deployed, the web processes share Redis for the cache, the sessions and the Celery broker.
+    os.environ["REDIS_URL"] = args.redis_url
+    import redis
+
+    redis.Redis.from_url(args.redis_url).flushdb()
     setup_django(args.database_url)
     n = args.requests
     print("bench: preparing (user, window, samples) …", flush=True)
