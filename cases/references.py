@@ -1,13 +1,11 @@
 """The ids of the small reference tables a registration names (windows, categories, subject areas,
 places). They change a few times a year and are checked on every registration, so they are read
-from the shared cache, which forgets a table's ids whenever one of its rows is saved or deleted."""
+from the shared cache (petition_desk.table_cache)."""
 
 from django.core.cache import cache
 from django.db import models
-from django.db.models.signals import post_delete, post_save
 
-# A safety net for changes that bypass the signals (QuerySet.update, another database client).
-CACHE_SECONDS = 300
+from petition_desk.table_cache import CACHE_SECONDS, forget_when_changed
 
 
 def _key(model: type[models.Model], active: bool) -> str:
@@ -25,12 +23,6 @@ def reference_ids(model: type[models.Model], *, active: bool = False) -> frozens
     return ids
 
 
-def _forget(sender: type[models.Model], **kwargs) -> None:
-    cache.delete_many([_key(sender, active=False), _key(sender, active=True)])
-
-
 def keep_reference_ids_of(*tables: type[models.Model]) -> None:
     for model in tables:
-        label = model._meta.label_lower
-        post_save.connect(_forget, sender=model, dispatch_uid=f"reference-ids:{label}:save")
-        post_delete.connect(_forget, sender=model, dispatch_uid=f"reference-ids:{label}:delete")
+        forget_when_changed([_key(model, active=False), _key(model, active=True)], model)

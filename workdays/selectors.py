@@ -4,14 +4,21 @@ weekends and public holidays and count the make-up working days)."""
 import datetime
 from dataclasses import dataclass
 
+from django.core.cache import cache
+
+from petition_desk.table_cache import CACHE_SECONDS, forget_when_changed
+
 from .models import CalendarYear, SpecialDay
 
 ONE_DAY = datetime.timedelta(days=1)
 
 
+CALENDAR_CACHE_KEY = "workdays:calendar"
+
+
 @dataclass(frozen=True)
 class Calendar:
-    """The holiday table for a span of dates, read in two queries."""
+    """The bureau's holiday table: a few dozen rows a year, read on every clock started."""
 
     special: dict[datetime.date, bool]
     known_years: frozenset[int]
@@ -25,10 +32,20 @@ class Calendar:
         return day.year in self.known_years
 
 
-def calendar_between(start: datetime.date, end: datetime.date) -> Calendar:
-    special = dict(SpecialDay.objects.filter(date__range=(start, end)).values_list("date", "is_working_day"))
-    known = CalendarYear.objects.filter(year__range=(start.year, end.year)).values_list("year", flat=True)
-    return Calendar(special=special, known_years=frozenset(known))
+def bureau_calendar() -> Calendar:
+    """The whole table, from the shared cache until a row of it changes."""
+    calendar = cache.get(CALENDAR_CACHE_KEY)
+    if calendar is None:
+        calendar = Calendar(
+            special=dict(SpecialDay.objects.values_list("date", "is_working_day")),
+            known_years=frozenset(CalendarYear.objects.values_list("year", flat=True)),
+        )
+        cache.set(CALENDAR_CACHE_KEY, calendar, CACHE_SECONDS)
+    return calendar
+
+
+def keep_calendar_cached() -> None:
+    forget_when_changed([CALENDAR_CACHE_KEY], SpecialDay, CalendarYear)
 
 
 @dataclass(frozen=True)
@@ -40,8 +57,7 @@ class DueDate:
 
 def add_working_days(start: datetime.date, days: int) -> DueDate:
     """The date `days` working days after `start` (the start day itself not counted)."""
-    # Even the longest Golden Week does not need more than three calendar days per working day.
-    calendar = calendar_between(start, start + datetime.timedelta(days=days * 3 + 14))
+    calendar = bureau_calendar()
     day, counted, provisional = start, 0, False
     while counted < days:
         day += ONE_DAY
@@ -57,4 +73,4 @@ def add_days(start: datetime.date, days: int) -> DueDate:
 
 
 def is_working_day(day: datetime.date) -> bool:
-    return calendar_between(day, day).is_working_day(day)
+    return bureau_calendar().is_working_day(day)
