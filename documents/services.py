@@ -37,19 +37,24 @@ SERIES = {
 }
 
 
-def next_document_number(*, kind: DocumentKind, year: int) -> str:
-    """Within the caller's transaction, as case numbers are taken: no gaps, no duplicates."""
+def next_document_numbers(*, kinds: list[DocumentKind], year: int) -> dict[DocumentKind, str]:
+    """Within the caller's transaction, as case numbers are taken: no gaps, no duplicates. One
+    statement numbers every letter of a step; the counters are locked in the order of their
+    kinds, so that two steps never wait for each other's."""
     from django.conf import settings
 
     table = DocumentNumberCounter._meta.db_table
+    kinds = sorted(kinds)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (kind, year, last) VALUES (%s, %s, 1) "
-            f"ON CONFLICT (kind, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
-            [kind, year],
+            f"INSERT INTO {table} (kind, year, last) VALUES {', '.join(['(%s, %s, 1)'] * len(kinds))} "
+            f"ON CONFLICT (kind, year) DO UPDATE SET last = {table}.last + 1 RETURNING kind, last",
+            [value for kind in kinds for value in (kind, year)],
         )
-        (last,) = cursor.fetchone()
-    return f"{settings.DOCUMENT_NUMBER_PREFIX}{SERIES[kind]}〔{year}〕{last}号"
+        taken = dict(cursor.fetchall())
+    return {
+        kind: f"{settings.DOCUMENT_NUMBER_PREFIX}{SERIES[kind]}〔{year}〕{taken[kind]}号" for kind in kinds
+    }
 
 
 def _issue(case: Case, letters: dict[DocumentKind, dict]) -> list[Document]:
@@ -59,17 +64,11 @@ def _issue(case: Case, letters: dict[DocumentKind, dict]) -> list[Document]:
     # The step's own timeline entry: the case row is locked by the step, so it is the latest.
     event = CaseEvent.objects.filter(case=case).latest("created_at", "id")
     now = timezone.now()
-    documents = []
-    for kind, body in letters.items():
-        document = Document.objects.create(
-            case=case,
-            event=event,
-            kind=kind,
-            number=next_document_number(kind=kind, year=timezone.localdate(now).year),
-            content=body,
-            created_at=now,
-        )
-        documents.append(document)
+    numbers = next_document_numbers(kinds=list(letters), year=timezone.localdate(now).year)
+    documents = Document.objects.bulk_create(
+        Document(case=case, event=event, kind=kind, number=numbers[kind], content=body, created_at=now)
+        for kind, body in letters.items()
+    )
     transaction.on_commit(partial(_enqueue_render, [document.pk for document in documents]))
     return documents
 
