@@ -42,15 +42,29 @@ def clock_start(
     due: DueDate | None = None,
     department_id: int | None = None,
 ) -> Clock:
-    due = due or due_date(kind, start)
-    return Clock.objects.create(
-        case=case,
-        kind=kind,
-        department_id=department_id,
-        started_on=start,
-        due_on=due.date,
-        provisional=due.provisional,
-    )
+    [clock] = clocks_start(case=case, kinds={kind: due}, start=start, department_id=department_id)
+    return clock
+
+
+def clocks_start(
+    *, case: Case, kinds: dict[str, DueDate | None], start: datetime.date, department_id: int | None = None
+) -> list[Clock]:
+    """Start the clocks of `kinds` (kind → due date, None for the kind's legal limit) on the same
+    day, in one insert: a forwarding starts two or three."""
+    clocks = []
+    for kind, due in kinds.items():
+        due = due or due_date(kind, start)
+        clocks.append(
+            Clock(
+                case=case,
+                kind=kind,
+                department_id=department_id,
+                started_on=start,
+                due_on=due.date,
+                provisional=due.provisional,
+            )
+        )
+    return Clock.objects.bulk_create(clocks)
 
 
 def clocks_stop(*, case: Case, kinds) -> int:

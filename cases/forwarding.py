@@ -14,11 +14,12 @@ from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from documents.services import documents_issue_for_delivery
+from documents.services import documents_issue_for_delivery, renders_sent_together
 from notifications.models import Kind
 from notifications.services import department_staff, notify
+from workdays.selectors import DueDate
 
-from .clocks import clock_start, clocks_stop
+from .clocks import clocks_start, clocks_stop
 from .models import ClockKind, Decision, Forwarding, OutboxMessage, OutboxState, SignOff
 from .services import TransitionNotAllowed, apply_action
 from .workflow import Action
@@ -63,6 +64,14 @@ def case_forward(*, sign_off_id: int) -> Forwarding | None:
         return forwarding
 
 
+def cases_forward(*, sign_off_ids: list[int]) -> int:
+    """The relay's batch: each case forwarded in its own transaction, so that a retry redoes only
+    what is still pending; their letters go to the letters worker together at the end. Returns
+    how many were forwarded."""
+    with renders_sent_together():
+        return sum(case_forward(sign_off_id=sign_off_id) is not None for sign_off_id in sign_off_ids)
+
+
 def _deliver(sign_off: SignOff) -> Forwarding:
     assigned = sign_off.decision == Decision.ASSIGN
     case = apply_action(
@@ -73,22 +82,13 @@ def _deliver(sign_off: SignOff) -> Forwarding:
         changes={"department_id": sign_off.department_id},
     )
     forwarding = Forwarding.objects.create(sign_off=sign_off, case=case, department_id=sign_off.department_id)
-    today = timezone.localdate()
     clocks_stop(case=case, kinds=[ClockKind.FORWARD])
-    clock_start(case=case, kind=ClockKind.NOTIFY_RECEIPT, start=today, department_id=sign_off.department_id)
     # Art. 23's five working days to object run from the case's arrival, not from the moment
     # the department chooses to press "receive".
-    clock_start(case=case, kind=ClockKind.RETURN, start=today, department_id=sign_off.department_id)
+    kinds = {ClockKind.NOTIFY_RECEIPT: None, ClockKind.RETURN: None}
     if assigned:
-        from workdays.selectors import DueDate
-
-        clock_start(
-            case=case,
-            kind=ClockKind.REPORT,
-            start=today,
-            due=DueDate(sign_off.report_due, False),
-            department_id=sign_off.department_id,
-        )
+        kinds[ClockKind.REPORT] = DueDate(sign_off.report_due, False)
+    clocks_start(case=case, kinds=kinds, start=timezone.localdate(), department_id=sign_off.department_id)
     documents_issue_for_delivery(case=case, sign_off=sign_off)
     notify(
         recipients=department_staff(sign_off.department_id),

@@ -33,9 +33,7 @@ def forward_case(sign_off_id: int) -> int | None:
 
 @shared_task(**FORWARDING)
 def forward_cases(sign_off_ids: list[int]) -> int:
-    """The relay's batch: each case forwarded in its own transaction, so a retry redoes only
-    what is still pending."""
-    return sum(forwarding.case_forward(sign_off_id=sign_off_id) is not None for sign_off_id in sign_off_ids)
+    return forwarding.cases_forward(sign_off_ids=sign_off_ids)
 
 
 @shared_task

@@ -7,6 +7,8 @@ which `documents_relay` re-sends when the message was lost."""
 
 import datetime
 import logging
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.core.files.base import ContentFile
@@ -73,7 +75,35 @@ def _issue(case: Case, letters: dict[DocumentKind, dict]) -> list[Document]:
     return documents
 
 
+# While set (renders_sent_together), the ids of letters to render, sent as one task at the end.
+_renders_held: ContextVar[list[int] | None] = ContextVar("renders_held", default=None)
+
+
+@contextmanager
+def renders_sent_together():
+    """Within it, the letters of every step committed are sent to the letters worker as one task
+    when it ends instead of one task per step: a relay batch of fifty forwardings sends one
+    message, not fifty. They are sent however it ends; a render whose message is still lost is
+    re-sent by the document relay."""
+    held: list[int] = []
+    token = _renders_held.set(held)
+    try:
+        yield
+    finally:
+        _renders_held.reset(token)
+        if held:
+            _send_render(held)
+
+
 def _enqueue_render(document_ids: list[int]) -> None:
+    held = _renders_held.get()
+    if held is None:
+        _send_render(document_ids)
+    else:
+        held.extend(document_ids)
+
+
+def _send_render(document_ids: list[int]) -> None:
     from petition_desk.celery import enqueue
 
     from .tasks import render_documents

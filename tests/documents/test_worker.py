@@ -4,11 +4,15 @@ the relay when their message was lost (issue 4 §1; nothing lost, nothing done t
 import datetime
 
 import pytest
+import redis
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
 
 import cases.tasks  # noqa: F401  (the shared tasks the test worker runs)
 import documents.tasks  # noqa: F401
+from cases.forwarding import cases_forward
+from cases.models import Decision
+from cases.sign_off import SignOffData, case_sign_off
 from documents.models import DocumentState
 from documents.services import documents_relay
 from tests.cases.steps import forward
@@ -76,3 +80,28 @@ def test_letters_whose_message_was_lost_are_rendered_after_the_relay(
 
     # and a second relay finds nothing left to send
     assert documents_relay(older_than=datetime.timedelta(0)) == 0
+
+
+def test_a_relay_batch_sends_the_letters_of_all_its_cases_in_one_message(
+    make_case, leader, department, celery_app
+):
+    # given three sign-offs whose forwarding messages were lost
+    cases = [make_case() for _ in range(3)]
+    for case in cases:
+        case_sign_off(
+            case_id=case.pk,
+            leader=leader,
+            data=SignOffData(
+                decision=Decision.FORWARD, department_id=department.pk, instruction="请研究处理"
+            ),
+        )
+    broker_purge(settings.REDIS_URL)
+
+    # when the relay's batch forwards them
+    assert cases_forward(sign_off_ids=[case.sign_offs.get().pk for case in cases]) == 3
+
+    # then their six letters wait for the letters worker in one message, and are all rendered
+    with redis.Redis.from_url(settings.REDIS_URL) as client:
+        assert client.llen("documents") == 1
+    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=DEADLINE, queues=["documents"]):
+        wait_until(lambda: all(all_ready(case) for case in cases), what="all six letters are ready")
