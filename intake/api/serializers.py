@@ -34,8 +34,8 @@ PERSONS_MAX = 2**31 - 1
 
 class FieldsBuiltOnce:
     """A ModelSerializer builds its fields from the model on every instantiation; registration's
-    input serializers are instantiated on every request, nested, and that building was a third of
-    the request's time. Their fields depend on nothing but the class, so each class builds them
+    serializers are instantiated on every request, nested, and that building was a third of the
+    request's time. Their fields depend on nothing but the class, so each class builds them
     once and every instance gets a copy, as declared fields are copied for a plain Serializer."""
 
     def get_fields(self):
@@ -260,7 +260,7 @@ def visit_data(attrs: dict) -> VisitData:
 # --- visits: output ----------------------------------------------------------------------------
 
 
-class VisitCaseSerializer(serializers.ModelSerializer):
+class VisitCaseSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Case
         fields = ["id", "number", "tracking_code", "status"]
@@ -272,7 +272,7 @@ def _attendances(visit: Visit) -> list[Attendance]:
     return sorted(visit.attendances.all(), key=attrgetter("pk"))
 
 
-class VisitSerializer(serializers.ModelSerializer):
+class VisitSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A registered visit: the answer to registration."""
 
     case = VisitCaseSerializer(read_only=True)
