@@ -283,7 +283,15 @@ def test_dockerignore_keeps_out_local_state_but_not_the_code():
 
     for name in (".git", ".venv", ".env", "db.sqlite3", "var", "staticfiles"):
         assert ignored(name), name
-    for name in ("manage.py", "petition_desk", "requirements", "static", "templates", "locale"):
+    for name in (
+        "manage.py",
+        "gunicorn.conf.py",
+        "petition_desk",
+        "requirements",
+        "static",
+        "templates",
+        "locale",
+    ):
         assert not ignored(name), name
 
 
