@@ -165,7 +165,8 @@ def apply_action(
     """Within the caller's transaction, the one place a case changes state: lock the row, check
     the transition table and the actor (another department's case does not exist for them),
     run the action's own `guard`, save the new status with `changes`, and write the timeline
-    entry. `actor` None is the system (a Celery task)."""
+    entry, which the returned case carries as `step_event` (a letter of the step refers to it).
+    `actor` None is the system (a Celery task)."""
     case = Case.objects.select_for_update(no_key=True).get(pk=case_id)
     if actor is not None and actor.is_department_staff and case.department_id != actor.department_id:
         raise Http404
@@ -189,7 +190,7 @@ def apply_action(
     if to_status != from_status or changes:
         case.status = to_status
         case.save(update_fields=["status", *changes])
-    record_event(case=case, actor=actor, action=action, from_status=from_status, note=note)
+    case.step_event = record_event(case=case, actor=actor, action=action, from_status=from_status, note=note)
     return case
 
 

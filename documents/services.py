@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from cases.models import Case, CaseEvent, Extension, SignOff
+from cases.models import Case, Extension, SignOff
 
 from . import content
 from .models import Document, DocumentKind, DocumentNumberCounter, DocumentState
@@ -63,8 +63,9 @@ def _issue(case: Case, letters: dict[DocumentKind, dict]) -> list[Document]:
     """Number and store `letters` (kind → content) as documents of the step just taken."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("A document is issued inside the transaction of its step.")
-    # The step's own timeline entry: the case row is locked by the step, so it is the latest.
-    event = CaseEvent.objects.filter(case=case).latest("created_at", "id")
+    event = getattr(case, "step_event", None)
+    if event is None:
+        raise RuntimeError("A document is issued with the case its step returned (apply_action).")
     now = timezone.now()
     numbers = next_document_numbers(kinds=list(letters), year=timezone.localdate(now).year)
     documents = Document.objects.bulk_create(
