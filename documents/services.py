@@ -68,10 +68,14 @@ def _issue(case: Case, letters: dict[DocumentKind, dict]) -> list[Document]:
         raise RuntimeError("A document is issued with the case its step returned (apply_action).")
     now = timezone.now()
     numbers = next_document_numbers(kinds=list(letters), year=timezone.localdate(now).year)
-    documents = Document.objects.bulk_create(
-        Document(case=case, event=event, kind=kind, number=numbers[kind], content=body, created_at=now)
+    # One insert each: bulk_create would send the contents as a PostgreSQL array (UNNEST), whose
+    # escaping of every quote in their JSON costs more than the round trip it saves.
+    documents = [
+        Document.objects.create(
+            case=case, event=event, kind=kind, number=numbers[kind], content=body, created_at=now
+        )
         for kind, body in letters.items()
-    )
+    ]
     transaction.on_commit(partial(_enqueue_render, [document.pk for document in documents]))
     return documents
 
