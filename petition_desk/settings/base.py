@@ -246,7 +246,7 @@ CELERY_BEAT_SCHEDULE = {
 
 # Shared by every web process (rate limits of the public look-up): Redis when there is one.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {"default": {"BACKEND": "petition_desk.cache.ClientKeepingRedisCache", "LOCATION": REDIS_URL}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
