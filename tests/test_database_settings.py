@@ -1,0 +1,51 @@
+"""DB_PREPARED_STATEMENTS (set for the Celery workers in docker-compose.yml) turns on
+psycopg's server-side binding with prepared statements; the web runs without them."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+POSTGRES_URL = "postgres://petition_desk@db.example:5432/petition_desk"
+
+
+def database_options(**environment: str) -> dict:
+    code = "from django.conf import settings; print(json.dumps(settings.DATABASES['default']['OPTIONS']))"
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key not in ("DB_PREPARED_STATEMENTS", "DATABASE_URL")
+    }
+    env |= {
+        "DJANGO_SETTINGS_MODULE": "petition_desk.settings.local",
+        "DATABASE_URL": POSTGRES_URL,
+        **environment,
+    }
+    printed = subprocess.run(
+        [sys.executable, "-c", f"import django, json; django.setup(); {code}"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return json.loads(printed.strip().splitlines()[-1])
+
+
+def test_the_web_plans_every_statement_afresh():
+    options = database_options()
+
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
+
+
+@pytest.mark.parametrize("value", ["true", "1"])
+def test_the_workers_prepare_their_statements(value):
+    options = database_options(DB_PREPARED_STATEMENTS=value)
+
+    assert options["server_side_binding"] is True
+    assert options["prepare_threshold"] == 5
