@@ -16,7 +16,7 @@ from django.db import connection, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from cases.models import Case, Extension, SignOff
+from cases.models import Case, Extension, OutboxMessage, OutboxState, SignOff
 
 from . import content
 from .models import Document, DocumentKind, DocumentNumberCounter, DocumentState
@@ -108,12 +108,29 @@ def _enqueue_render(document_ids: list[int]) -> None:
         held.extend(document_ids)
 
 
-def _send_render(document_ids: list[int]) -> None:
+def _send_render(document_ids: list[int], *, countdown: float | None = None) -> None:
     from petition_desk.celery import enqueue
 
     from .tasks import render_documents
 
-    enqueue(render_documents, document_ids)
+    enqueue(render_documents, document_ids, countdown=countdown)
+
+
+def documents_render(*, document_ids: list[int]) -> int:
+    """Render the documents in turn, each in its own transaction, so that a retry redoes only
+    what is still pending. Letters give way to cases: while one waits to be forwarded (its
+    outbox row pending), the rest are sent again to come back in DOCUMENTS_YIELD_SECONDS. On two
+    cores a letter rendering beside the forwarding worker slowed it by a third whatever its CPU
+    weight (bench/README.md). Returns how many this call rendered."""
+    from django.conf import settings
+
+    rendered = 0
+    for index, document_id in enumerate(document_ids):
+        if OutboxMessage.objects.filter(state=OutboxState.PENDING).exists():
+            _send_render(document_ids[index:], countdown=settings.DOCUMENTS_YIELD_SECONDS)
+            break
+        rendered += document_render(document_id=document_id)
+    return rendered
 
 
 def documents_issue_for_delivery(*, case: Case, sign_off: SignOff) -> list[Document]:

@@ -22,9 +22,8 @@ class RenderDocumentsTask(Task):
     max_retries=8,
 )
 def render_documents(document_ids: list[int]) -> int:
-    """The letters of one step (or a relay's batch), each in its own transaction, so a retry
-    redoes only what is still pending."""
-    return sum(services.document_render(document_id=document_id) for document_id in document_ids)
+    """The letters of one step (or a relay's batch)."""
+    return services.documents_render(document_ids=document_ids)
 
 
 @shared_task

@@ -10,14 +10,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def enqueue(task, *args) -> bool:
+def enqueue(task, *args, countdown: float | None = None) -> bool:
     """Send a task, or log and return False when the broker cannot be reached. Callers use this
     only for work that is also kept in the database (an outbox row, a pending flag) and picked
     up again by a periodic job: a broker outage must not turn a committed action into an error."""
     from kombu.exceptions import OperationalError
 
     try:
-        task.apply_async(args=args)
+        task.apply_async(args=args, countdown=countdown)
     except OperationalError:
         logging.getLogger(__name__).warning("Broker unreachable; %s%r left for the relay", task.name, args)
         return False

@@ -276,6 +276,8 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="petition-desk@localhost"
 BUREAU_NAME = env("BUREAU_NAME", default="吴江区信访局")
 # The bureau's letters are numbered 吴信转〔2026〕12号: this prefix, the series, the year, the number.
 DOCUMENT_NUMBER_PREFIX = env("DOCUMENT_NUMBER_PREFIX", default="吴信")
+# Letters step aside this many seconds, then try again, while a case waits to be forwarded.
+DOCUMENTS_YIELD_SECONDS = 15
 # A visit of this many persons or more is a group visit (集体访).
 GROUP_VISIT_THRESHOLD = env.int("GROUP_VISIT_THRESHOLD", default=5)
 # Art. 20 of the 2022 regulations: a group names at most five representatives.

@@ -2,6 +2,7 @@
 the relay when their message was lost (issue 4 §1; nothing lost, nothing done twice)."""
 
 import datetime
+import time
 
 import pytest
 import redis
@@ -105,3 +106,29 @@ def test_a_relay_batch_sends_the_letters_of_all_its_cases_in_one_message(
         assert client.llen("documents") == 1
     with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=DEADLINE, queues=["documents"]):
         wait_until(lambda: all(all_ready(case) for case in cases), what="all six letters are ready")
+
+
+def test_letters_give_way_while_a_case_waits_to_be_forwarded(
+    make_case, leader, department, celery_app, settings
+):
+    settings.DOCUMENTS_YIELD_SECONDS = 1
+    # given a forwarded case whose letters are waiting, and another case signed off whose
+    # forwarding has not run yet
+    forwarded = forward(make_case(), leader, department)
+    broker_purge(settings.REDIS_URL)
+    waiting = make_case()
+    decision = SignOffData(decision=Decision.FORWARD, department_id=department.pk, instruction="请研究处理")
+    case_sign_off(case_id=waiting.pk, leader=leader, data=decision)
+
+    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=DEADLINE, queues=["documents"]):
+        # when the letters worker takes the render
+        assert documents_relay(older_than=datetime.timedelta(0)) == 2
+        time.sleep(3)
+
+        # then it renders nothing while the case waits
+        assert set(forwarded.documents.values_list("state", flat=True)) == {DocumentState.PENDING}
+
+        # and renders both letters once the case is forwarded
+        cases_forward(sign_off_ids=[waiting.sign_offs.get().pk])
+        wait_until(lambda: all_ready(forwarded), what="the first case's letters are ready")
+        wait_until(lambda: all_ready(waiting), what="the second case's letters are ready")
