@@ -127,7 +127,13 @@ def documents_render(*, document_ids: list[int]) -> int:
     rendered = 0
     for index, document_id in enumerate(document_ids):
         if OutboxMessage.objects.filter(state=OutboxState.PENDING).exists():
-            _send_render(document_ids[index:], countdown=settings.DOCUMENTS_YIELD_SECONDS)
+            rest = document_ids[index:]
+            # Marked as sent: while their message circulates, the document relay leaves them be
+            # rather than send more of it through a long wait.
+            Document.objects.filter(pk__in=rest, state=DocumentState.PENDING).update(
+                last_sent_at=timezone.now()
+            )
+            _send_render(rest, countdown=settings.DOCUMENTS_YIELD_SECONDS)
             break
         rendered += document_render(document_id=document_id)
     return rendered

@@ -8,6 +8,7 @@ import pytest
 import redis
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings
+from django.utils import timezone
 
 import cases.tasks  # noqa: F401  (the shared tasks the test worker runs)
 import documents.tasks  # noqa: F401
@@ -15,7 +16,7 @@ from cases.forwarding import cases_forward
 from cases.models import Decision
 from cases.sign_off import SignOffData, case_sign_off
 from documents.models import DocumentState
-from documents.services import documents_relay
+from documents.services import documents_relay, documents_render
 from tests.cases.steps import forward
 from tests.cases.worker_support import DEADLINE, broker_purge, project_celery_settings, wait_until
 
@@ -132,3 +133,23 @@ def test_letters_give_way_while_a_case_waits_to_be_forwarded(
         cases_forward(sign_off_ids=[waiting.sign_offs.get().pk])
         wait_until(lambda: all_ready(forwarded), what="the first case's letters are ready")
         wait_until(lambda: all_ready(waiting), what="the second case's letters are ready")
+
+
+def test_letters_that_gave_way_are_not_sent_again_by_the_relay_meanwhile(
+    make_case, leader, department, settings
+):
+    # given the letters of a case issued ten minutes ago, and a case waiting to be forwarded
+    forwarded = forward(make_case(), leader, department)
+    long_ago = timezone.now() - datetime.timedelta(minutes=10)
+    forwarded.documents.update(created_at=long_ago, last_sent_at=long_ago)
+    decision = SignOffData(decision=Decision.FORWARD, department_id=department.pk, instruction="请研究处理")
+    case_sign_off(case_id=make_case().pk, leader=leader, data=decision)
+    broker_purge(settings.REDIS_URL)
+
+    # when the letters' render gives way
+    assert documents_render(document_ids=list(forwarded.documents.values_list("pk", flat=True))) == 0
+
+    # then their one message waits for them, and the relay adds none
+    with redis.Redis.from_url(settings.REDIS_URL) as client:
+        assert client.llen("documents") == 1
+    assert documents_relay() == 0
