@@ -14,13 +14,12 @@ def _key(model: type[models.Model], active: bool) -> str:
 
 def reference_ids(model: type[models.Model], *, active: bool = False) -> frozenset[int]:
     """The ids of the table's rows; with `active`, of those whose `is_active` is set."""
-    key = _key(model, active)
-    ids = cache.get(key)
-    if ids is None:
+
+    def read() -> frozenset[int]:
         rows = model._default_manager.filter(is_active=True) if active else model._default_manager.all()
-        ids = frozenset(rows.values_list("pk", flat=True))
-        cache.set(key, ids, CACHE_SECONDS)
-    return ids
+        return frozenset(rows.values_list("pk", flat=True))
+
+    return cache.get_or_set(_key(model, active), read, CACHE_SECONDS)
 
 
 def keep_reference_ids_of(*tables: type[models.Model]) -> None:

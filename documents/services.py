@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import partial
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
 from django.db.models import F, Q
@@ -43,8 +44,6 @@ def next_document_numbers(*, kinds: list[DocumentKind], year: int) -> dict[Docum
     """Within the caller's transaction, as case numbers are taken: no gaps, no duplicates. One
     statement numbers every letter of a step; the counters are locked in the order of their
     kinds, so that two steps never wait for each other's."""
-    from django.conf import settings
-
     table = DocumentNumberCounter._meta.db_table
     kinds = sorted(kinds)
     with connection.cursor() as cursor:
@@ -122,8 +121,6 @@ def documents_render(*, document_ids: list[int]) -> int:
     outbox row pending), the rest are sent again to come back in DOCUMENTS_YIELD_SECONDS. On two
     cores a letter rendering beside the forwarding worker slowed it by a third whatever its CPU
     weight (bench/README.md). Returns how many this call rendered."""
-    from django.conf import settings
-
     rendered = 0
     for index, document_id in enumerate(document_ids):
         if OutboxMessage.objects.filter(state=OutboxState.PENDING).exists():

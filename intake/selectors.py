@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from cases.models import FINISHED_STATUSES, Case, Place
 
@@ -111,10 +110,8 @@ def _rows(sql: str, params: list) -> list[tuple]:
         return cursor.fetchall()
 
 
-def _aware(moment: datetime.datetime | str) -> datetime.datetime:
-    # SQLite hands plain SQL its stored UTC time as text or without a zone; PostgreSQL's is aware.
-    if isinstance(moment, str):
-        moment = parse_datetime(moment)
+def _aware(moment: datetime.datetime) -> datetime.datetime:
+    # SQLite hands plain SQL its stored UTC time without a zone; PostgreSQL's is aware.
     return timezone.make_aware(moment, datetime.UTC) if timezone.is_naive(moment) else moment
 
 

@@ -11,8 +11,6 @@ from petition_desk.table_cache import CACHE_SECONDS, forget_when_changed
 from .models import CalendarYear, SpecialDay
 
 ONE_DAY = datetime.timedelta(days=1)
-
-
 CALENDAR_CACHE_KEY = "workdays:calendar"
 
 
@@ -34,14 +32,14 @@ class Calendar:
 
 def bureau_calendar() -> Calendar:
     """The whole table, from the shared cache until a row of it changes."""
-    calendar = cache.get(CALENDAR_CACHE_KEY)
-    if calendar is None:
-        calendar = Calendar(
+    return cache.get_or_set(
+        CALENDAR_CACHE_KEY,
+        lambda: Calendar(
             special=dict(SpecialDay.objects.values_list("date", "is_working_day")),
             known_years=frozenset(CalendarYear.objects.values_list("year", flat=True)),
-        )
-        cache.set(CALENDAR_CACHE_KEY, calendar, CACHE_SECONDS)
-    return calendar
+        ),
+        CACHE_SECONDS,
+    )
 
 
 def keep_calendar_cached() -> None:
