@@ -327,7 +327,8 @@ def _validate_visit(data: VisitData) -> None:
 
 def visit_register(*, data: VisitData, receptionist: User) -> Visit:
     """Register one visit at a window: its people (new or known), and either a new case, which is
-    submitted for sign-off, or a link to the case it repeats."""
+    submitted for sign-off, or a link to the case it repeats. The visit carries its attendances,
+    in the order given, as `attendances_registered`: the answer lists them without a query."""
     _validate_visit(data)
     new_people = [
         (attendee, clean_identity(attendee.new), _validate_contacts(attendee.new.contacts))
@@ -385,7 +386,7 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
                 is_repeat=data.repeat_of is not None,
                 note=data.note.strip(),
             )
-            Attendance.objects.bulk_create(
+            visit.attendances_registered = Attendance.objects.bulk_create(
                 Attendance(
                     visit=visit, petitioner_id=petitioner_id, is_representative=attendee.is_representative
                 )
