@@ -1,12 +1,14 @@
 import datetime
+from unittest import mock
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
 from cases.models import Case, CaseEvent
-from intake.models import Attendance, Petitioner, Visit
+from intake.models import Attendance, Petitioner, Visit, Window
 from intake.services import PetitionerData, petitioner_create
 from tests.api.conftest import RESIDENT_ID, local, resident_id, row_counts
 from tests.factories import WindowFactory
@@ -212,6 +214,19 @@ def test_neither_case_nor_repeat_of_is_refused(reception_api, payload):
 
 
 @pytest.mark.django_db
+@pytest.mark.django_db
+def test_the_answer_names_the_persons_in_the_order_given(reception_api, payload, known):
+    payload |= {"persons": 3, "attendees": [new_person("赵强"), {"petitioner": known.pk}, new_person("孙丽")]}
+
+    response = reception_api.post(URL, payload, format="json")
+
+    assert response.status_code == 201, response.json()
+    zhao, sun = Petitioner.objects.get(name="赵强"), Petitioner.objects.get(name="孙丽")
+    assert response.json()["petitioners"] == [zhao.pk, known.pk, sun.pk]
+    # as the day's list, read from the database, shows them
+    assert reception_api.get(URL).json()["results"][0]["petitioners"] == [zhao.pk, known.pk, sun.pk]
+
+
 def test_nobody_named_on_a_case_not_anonymous_is_refused(reception_api, payload):
     payload["attendees"] = []
 
@@ -227,6 +242,38 @@ def test_closed_window_is_refused(reception_api, payload):
     payload["window"] = WindowFactory(name="3号窗口", is_active=False).pk
 
     _assert_refused(reception_api, payload, {"window": [gettext("Choose an open window.")]})
+
+
+@pytest.mark.django_db
+def test_a_window_closed_between_two_registrations_refuses_the_second(reception_api, payload):
+    # given a registration at the window, which leaves its id among the cached open windows
+    assert reception_api.post(URL, payload, format="json").status_code == 201
+    window = Window.objects.get(pk=payload["window"])
+
+    # when the administrator closes it
+    window.is_active = False
+    window.save()
+
+    # then the next registration there is refused
+    payload["attendees"] = [new_person("李明")]
+    _assert_refused(reception_api, payload, {"window": [gettext("Choose an open window.")]})
+
+
+@pytest.mark.django_db
+def test_a_registration_takes_the_reference_tables_from_the_cache_in_one_call(reception_api, payload):
+    assert reception_api.post(URL, payload, format="json").status_code == 201  # now they are cached
+    payload["attendees"] = [new_person("李明")]
+
+    with (
+        mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
+        mock.patch.object(cache, "get_or_set", wraps=cache.get_or_set) as get_or_set,
+    ):
+        response = reception_api.post(URL, payload, format="json")
+
+    assert response.status_code == 201, response.json()
+    # the window, category, subject area and place, the window checked again by the service
+    reads = [call.args[0] for call in get_many.call_args_list + get_or_set.call_args_list]
+    assert len([keys for keys in reads if "reference-ids" in str(keys)]) == 1
 
 
 @pytest.mark.django_db
