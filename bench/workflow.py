@@ -206,8 +206,6 @@ def celery_env(args) -> dict:
         DATABASE_URL=args.database_url,
         REDIS_URL=args.redis_url,
         LOG_LEVEL="WARNING",
-        # As docker-compose.yml runs the workers.
-        DB_PREPARED_STATEMENTS="true",
     )
 
 

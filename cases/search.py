@@ -36,6 +36,7 @@ from accounts.models import User
 from intake.models import Petitioner
 from intake.selectors import petitioner_search
 from intake.validators import parse_resident_id, phone_lookup_key
+from petition_desk.db import planned_afresh
 
 from .models import Case
 from .selectors import case_list_for, cases_visible_to
@@ -181,9 +182,10 @@ def _text_search(user: User, search: SearchQuery) -> set[int] | Q:
         visible = visible.alias(search_keys=CaseSearchKeys()).filter(
             search_keys__contains=search_keys(words, user)
         )
-    matches = list(
-        visible.filter(_contains(words)).order_by().values_list("pk", flat=True)[: TEXT_MATCH_LIMIT + 1]
-    )
+    with planned_afresh():
+        matches = list(
+            visible.filter(_contains(words)).order_by().values_list("pk", flat=True)[: TEXT_MATCH_LIMIT + 1]
+        )
     if len(matches) <= TEXT_MATCH_LIMIT:
         return found.union(matches)
     return Q(pk__in=found) | _contains(words)

@@ -42,7 +42,12 @@ def repeat_candidates(
     walk every petitioner and filter."""
     matches, params = [], []
     if id_number.strip() and (hashes := _id_number_hashes(id_number)):
-        matches.append(f"SELECT id FROM intake_petitioner WHERE id_number_hash IN ({_marks(hashes)})")
+        # The unique index on the hash leaves out the empty ones; repeating its condition lets a
+        # prepared statement's plan, made without knowing the hashes, use it too.
+        matches.append(
+            "SELECT id FROM intake_petitioner"
+            f" WHERE id_number_hash IN ({_marks(hashes)}) AND id_number_hash <> ''"
+        )
         params += hashes
     key = phone_lookup_key(phone) if phone.strip() else None
     if key:

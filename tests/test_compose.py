@@ -148,12 +148,9 @@ def test_django_services_share_one_block(compose, services):
         service = services[name]
         assert service["build"] == shared["build"] == "."
         assert service["image"] == shared["image"]
-        # The workers add prepared statements to the shared environment, and nothing else.
-        added = {"DB_PREPARED_STATEMENTS": "true"} if name in ("worker", "letters") else {}
-        assert service["environment"] == shared["environment"] | added, name
+        assert service["environment"] == shared["environment"], name
         assert service["volumes"] == shared["volumes"], name
     assert shared["environment"]["DJANGO_SETTINGS_MODULE"] == "petition_desk.settings.production"
-    assert "DB_PREPARED_STATEMENTS" in _settings_env_reads()
 
 
 def test_start_order_waits_for_healthy_services_and_the_migration(services):

@@ -1,5 +1,5 @@
-"""DB_PREPARED_STATEMENTS (set for the Celery workers in docker-compose.yml) turns on
-psycopg's server-side binding with prepared statements; the web runs without them."""
+"""On PostgreSQL, psycopg's server-side binding with prepared statements is on unless
+DB_PREPARED_STATEMENTS turns it off."""
 
 import json
 import os
@@ -36,16 +36,16 @@ def database_options(**environment: str) -> dict:
     return json.loads(printed.strip().splitlines()[-1])
 
 
-def test_the_web_plans_every_statement_afresh():
+def test_statements_are_prepared_on_postgresql():
     options = database_options()
-
-    assert "server_side_binding" not in options
-    assert "prepare_threshold" not in options
-
-
-@pytest.mark.parametrize("value", ["true", "1"])
-def test_the_workers_prepare_their_statements(value):
-    options = database_options(DB_PREPARED_STATEMENTS=value)
 
     assert options["server_side_binding"] is True
     assert options["prepare_threshold"] == 5
+
+
+@pytest.mark.parametrize("value", ["false", "0"])
+def test_prepared_statements_can_be_turned_off_for_a_pooler(value):
+    options = database_options(DB_PREPARED_STATEMENTS=value)
+
+    assert "server_side_binding" not in options
+    assert "prepare_threshold" not in options
