@@ -1,9 +1,9 @@
 """Django's Redis cache, keeping its redis.Redis clients.
 
 Django's RedisCacheClient builds a new redis.Redis object for every cache operation, and building
-one (its table of response callbacks) took longer here than the Redis round trip itself: a
-registration reads five cached values. The client is only a front for the connection pool, so
-one per pool is kept; Django already gives each thread its own cache object."""
+one (its table of response callbacks) took longer here than the Redis round trip itself, which
+every request makes at least once (the session). The client is only a front for the connection
+pool, so one per pool is kept; Django already gives each thread its own cache object."""
 
 from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 
