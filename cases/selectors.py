@@ -10,7 +10,6 @@ from accounts.models import User
 from .clocks import DUE_SOON_DAYS, REMINDED
 from .forwarding import STUCK_AFTER
 from .models import (
-    FINISHED_STATUSES,
     Case,
     CaseEvent,
     Clock,
@@ -197,7 +196,7 @@ def supervision_list(*, today: datetime.date | None = None, now: datetime.dateti
             )
         ),
         "stuck": base.filter(status=Status.SIGNED_OFF).filter(Exists(stuck_sign_offs) | Exists(failed)),
-        "returned_often": base.filter(returns_count__gte=2).exclude(status__in=FINISHED_STATUSES),
+        "returned_often": base.filter(returns_count__gte=2, is_open=True),
         "dissatisfied": base.filter(
             Q(satisfaction_department=Satisfaction.DISSATISFIED)
             | Q(satisfaction_bureau=Satisfaction.DISSATISFIED)

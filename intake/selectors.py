@@ -9,7 +9,7 @@ from django.db import connection
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from cases.models import FINISHED_STATUSES, Case, Place
+from cases.models import Case, Place
 
 from .models import PHONE_KINDS, Attendance, ContactPoint, IdType, Petitioner, Visit
 from .services import id_number_hash
@@ -26,7 +26,7 @@ def day_bounds(day: datetime.date) -> tuple[datetime.datetime, datetime.datetime
 
 
 def open_cases() -> QuerySet[Case]:
-    return Case.objects.exclude(status__in=FINISHED_STATUSES)
+    return Case.objects.filter(is_open=True)
 
 
 def repeat_candidates(
@@ -83,7 +83,7 @@ def repeat_candidates(
         " number, status, request, cases_place.name, place_id"
         " FROM cases_case_petitioners link JOIN cases_case ON cases_case.id = link.case_id"
         " JOIN cases_place ON cases_place.id = cases_case.place_id"
-        f" WHERE link.petitioner_id IN ({_marks(ids)}) AND status NOT IN ({_marks(FINISHED_STATUSES)})"
+        f" WHERE link.petitioner_id IN ({_marks(ids)}) AND is_open"
         " UNION ALL SELECT 3, attendance.petitioner_id, 0, visited_at, intake_visit.id,"
         " cases_case.number, NULL, NULL, NULL, NULL FROM intake_attendance attendance"
         " JOIN intake_visit ON intake_visit.id = attendance.visit_id"
@@ -91,7 +91,7 @@ def repeat_candidates(
         f" WHERE attendance.petitioner_id IN ({_marks(ids)})"
         # Primary contact first, then newest first.
         " ORDER BY 1, 3 DESC, 4 DESC, 5 DESC",
-        [*ids, *ids, *FINISHED_STATUSES, *ids],
+        [*ids, *ids, *ids],
     ):
         candidate = candidates[petitioner_id]
         if source == 1:

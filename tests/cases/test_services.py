@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone, translation
 
-from cases.models import Case, CaseEvent, CaseNumberCounter
+from cases.models import FINISHED_STATUSES, Case, CaseEvent, CaseNumberCounter, Status
 from cases.services import (
     CaseData,
     TransitionNotAllowed,
@@ -193,3 +193,14 @@ def test_tracking_codes_are_8_characters_that_cannot_be_misread():
     # 300 codes of 32^8 possibilities: all different, and every allowed character turns up
     assert len(set(codes)) == len(codes)
     assert set("".join(codes)) == set("23456789ABCDEFGHJKLMNPQRSTUVWXYZ")
+
+
+def test_the_database_keeps_a_case_open_until_it_is_declined_concluded_or_closed(registered_case):
+    """Case.is_open is computed by the database from the status, in every state the case can be in:
+    the open-case lists and their index read it."""
+    for status in Status:
+        Case.objects.filter(pk=registered_case.pk).update(status=status)
+
+        is_open = Case.objects.filter(pk=registered_case.pk, is_open=True).exists()
+
+        assert is_open == (status not in FINISHED_STATUSES), status
