@@ -69,10 +69,14 @@ def next_case_number(*, year: int) -> str:
 
 
 def new_tracking_code() -> str:
-    while True:
-        code = "".join(secrets.choice(TRACKING_CODE_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
-        if not Case.objects.filter(tracking_code=code).exists():
-            return code
+    """A random code. Its uniqueness is the column's constraint, not a query before every
+    registration: with 32⁸ codes, a bureau's million cases make a clash about one registration in
+    a million, and the registration is then tried again with another code (visit_register)."""
+    return "".join(secrets.choice(TRACKING_CODE_ALPHABET) for _ in range(TRACKING_CODE_LENGTH))
+
+
+def tracking_code_taken(code: str) -> bool:
+    return Case.objects.filter(tracking_code=code).exists()
 
 
 def record_event(
@@ -97,10 +101,12 @@ def case_create(
     is_group: bool,
     at=None,
     submit: bool = False,
+    tracking_code: str | None = None,
 ) -> Case:
     """Within the caller's transaction (visit registration): a new case, registered and, with
     `submit`, sent for sign-off at once. Nobody else can see the new row yet, so the submission
-    is checked against the transition table without locking it."""
+    is checked against the transition table without locking it. A `tracking_code` already taken
+    fails the insert with IntegrityError (see new_tracking_code)."""
     registered_at = at or timezone.now()
     actions = [(Action.REGISTER, "", Status.REGISTERED)]
     if submit:
@@ -109,7 +115,7 @@ def case_create(
         actions.append((Action.SUBMIT, Status.REGISTERED, transition.to))
     case = Case.objects.create(
         number=next_case_number(year=timezone.localtime(registered_at).year),
-        tracking_code=new_tracking_code(),
+        tracking_code=tracking_code or new_tracking_code(),
         status=actions[-1][2],
         submitted_at=timezone.now() if submit else None,
         facts=data.facts,

@@ -5,6 +5,7 @@ field, before anything is written, so bad input leaves no partial rows.
 """
 
 import datetime
+import itertools
 from dataclasses import dataclass, field
 
 import filetype
@@ -20,7 +21,14 @@ from django.utils.translation import ngettext
 from accounts.models import User
 from cases.models import Attachment, Case
 from cases.references import reference_ids
-from cases.services import CaseData, apply_action, case_create, validate_case_data
+from cases.services import (
+    CaseData,
+    apply_action,
+    case_create,
+    new_tracking_code,
+    tracking_code_taken,
+    validate_case_data,
+)
 from cases.workflow import Action
 
 from . import crypto
@@ -43,6 +51,10 @@ from .validators import (
     normalise_other_document,
     parse_resident_id,
 )
+
+# A clash of tracking codes is one registration in a million (cases.services.new_tracking_code);
+# three in a row would mean the codes are not random.
+TRACKING_CODE_ATTEMPTS = 3
 
 
 @dataclass(frozen=True)
@@ -352,55 +364,77 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
     visited_at = data.visited_at or timezone.now()
     if visited_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"visited_at": [_("A visit cannot be registered in the future.")]})
-    is_group = data.persons >= settings.GROUP_VISIT_THRESHOLD
-    try:
-        with transaction.atomic(durable=True):
-            petitioner_ids = _attendee_ids(data.attendees, new_people, receptionist, visited_at)
-            if data.repeat_of is not None:
-                case = _link_repeat(data.repeat_of, petitioner_ids, receptionist)
-            else:
-                case = case_create(
-                    data=data.case,
-                    registered_by=receptionist,
-                    petitioner_ids=petitioner_ids,
-                    is_group=is_group,
-                    at=visited_at,
-                    submit=True,
-                )
-                for upload, mime in attachments:
-                    Attachment.objects.create(
-                        case=case,
-                        file=upload,
-                        original_name=upload.name[:200],
-                        content_type=mime,
-                        size=upload.size,
-                        uploaded_by=receptionist,
-                    )
-            visit = Visit.objects.create(
-                visited_at=visited_at,
-                window_id=data.window_id,
+    for attempt in itertools.count(1):
+        tracking_code = new_tracking_code()
+        try:
+            return _write_visit(
+                data,
+                new_people=new_people,
+                attachments=attachments,
                 receptionist=receptionist,
-                case=case,
-                persons=data.persons,
+                visited_at=visited_at,
+                tracking_code=tracking_code,
+            )
+        except IntegrityError:
+            hashes = [identity["id_number_hash"] for _attendee, identity, _contacts in new_people]
+            taken = Petitioner.objects.filter(id_number_hash__in=[h for h in hashes if h]).values_list(
+                "id_number_hash", flat=True
+            )
+            if taken:
+                raise _duplicate_identity_error(taken[0]) from None
+            if attempt == TRACKING_CODE_ATTEMPTS or not tracking_code_taken(tracking_code):
+                raise
+
+
+def _write_visit(
+    data: VisitData,
+    *,
+    new_people,
+    attachments,
+    receptionist: User,
+    visited_at: datetime.datetime,
+    tracking_code: str,
+) -> Visit:
+    """The registration's one transaction: nothing of it stays if any row is refused."""
+    is_group = data.persons >= settings.GROUP_VISIT_THRESHOLD
+    with transaction.atomic(durable=True):
+        petitioner_ids = _attendee_ids(data.attendees, new_people, receptionist, visited_at)
+        if data.repeat_of is not None:
+            case = _link_repeat(data.repeat_of, petitioner_ids, receptionist)
+        else:
+            case = case_create(
+                data=data.case,
+                registered_by=receptionist,
+                petitioner_ids=petitioner_ids,
                 is_group=is_group,
-                is_repeat=data.repeat_of is not None,
-                note=data.note.strip(),
+                at=visited_at,
+                submit=True,
+                tracking_code=tracking_code,
             )
-            visit.attendances_registered = Attendance.objects.bulk_create(
-                Attendance(
-                    visit=visit, petitioner_id=petitioner_id, is_representative=attendee.is_representative
+            for upload, mime in attachments:
+                Attachment.objects.create(
+                    case=case,
+                    file=upload,
+                    original_name=upload.name[:200],
+                    content_type=mime,
+                    size=upload.size,
+                    uploaded_by=receptionist,
                 )
-                for attendee, petitioner_id in zip(data.attendees, petitioner_ids, strict=True)
-            )
-            return visit
-    except IntegrityError:
-        hashes = [identity["id_number_hash"] for _attendee, identity, _contacts in new_people]
-        taken = Petitioner.objects.filter(id_number_hash__in=[h for h in hashes if h]).values_list(
-            "id_number_hash", flat=True
+        visit = Visit.objects.create(
+            visited_at=visited_at,
+            window_id=data.window_id,
+            receptionist=receptionist,
+            case=case,
+            persons=data.persons,
+            is_group=is_group,
+            is_repeat=data.repeat_of is not None,
+            note=data.note.strip(),
         )
-        if taken:
-            raise _duplicate_identity_error(taken[0]) from None
-        raise
+        visit.attendances_registered = Attendance.objects.bulk_create(
+            Attendance(visit=visit, petitioner_id=petitioner_id, is_representative=attendee.is_representative)
+            for attendee, petitioner_id in zip(data.attendees, petitioner_ids, strict=True)
+        )
+        return visit
 
 
 def _attendee_ids(attendees, new_people, receptionist: User, visited_at: datetime.datetime) -> list[int]:

@@ -3,6 +3,7 @@ their contacts, attachments. Refused input leaves no row behind."""
 
 import datetime
 import re
+import secrets
 import struct
 import zlib
 from pathlib import Path
@@ -154,6 +155,42 @@ def test_case_numbers_increase_one_by_one(receptionist, reference):
     sequence = [int(number.removeprefix(f"{year}-")) for number in numbers]
     assert sequence == [sequence[0], sequence[0] + 1, sequence[0] + 2]
     assert len({Case.objects.get(number=n).tracking_code for n in numbers}) == 3
+
+
+def draw_tracking_codes(monkeypatch, *codes: str) -> None:
+    """Tracking codes are random: these make the next draws come out as `codes`, in order."""
+    characters = iter("".join(codes))
+    monkeypatch.setattr(secrets, "choice", lambda alphabet: next(characters))
+
+
+def test_a_tracking_code_already_taken_is_drawn_again(receptionist, reference, monkeypatch):
+    # given a case whose tracking code the next registration draws first
+    draw_tracking_codes(monkeypatch, "AAAAAAAA", "AAAAAAAA", "BBBBBBBB")
+    first = register_woman(receptionist, reference)
+    letter = SimpleUploadedFile("信件.pdf", PDF_BYTES, content_type="application/pdf")
+
+    # when
+    second = register(receptionist, reference, attendees=[new_person("李建国")], attachments=(letter,))
+
+    # then the second registration went through under another code, once, without a gap in numbers
+    assert (first.case.tracking_code, second.case.tracking_code) == ("AAAAAAAA", "BBBBBBBB")
+    year = f"{timezone.localdate().year}-"
+    assert int(second.case.number.removeprefix(year)) == int(first.case.number.removeprefix(year)) + 1
+    assert (Case.objects.count(), Visit.objects.count(), Petitioner.objects.count()) == (2, 2, 2)
+    [stored] = Attachment.objects.filter(case=second.case)
+    with stored.file.open("rb") as file:
+        assert file.read() == PDF_BYTES
+
+
+def test_tracking_codes_that_keep_clashing_save_nothing(receptionist, reference, monkeypatch):
+    # given a case with the only code the generator draws
+    draw_tracking_codes(monkeypatch, *["AAAAAAAA"] * 4)
+    register_woman(receptionist, reference)
+
+    # when / then: after three draws the registration fails whole
+    with pytest.raises(IntegrityError):
+        register(receptionist, reference, attendees=[new_person("李建国")])
+    assert (Case.objects.count(), Visit.objects.count(), Petitioner.objects.count()) == (1, 1, 1)
 
 
 def test_the_case_number_takes_the_year_of_the_visit_in_local_time(receptionist, reference):
