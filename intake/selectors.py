@@ -160,6 +160,36 @@ def cases_missing_contact() -> QuerySet[Case]:
     )
 
 
+def desk_visits(*, day: datetime.date, window_id: int | None, limit: int) -> QuerySet[Visit]:
+    """The latest visits at the desk's window, with only what its list shows (time, case, names,
+    persons, group or repeat): on every desk page, building the SQL for every column of the
+    visit, its case, window and receptionist took longer than running it."""
+    return (
+        visits_on(day=day, window_id=window_id)
+        .select_related(None)
+        .select_related("case")
+        .only("visited_at", "persons", "is_group", "is_repeat", "case__number")
+        .prefetch_related(None)
+        .prefetch_related(
+            Prefetch(
+                "attendances",
+                queryset=Attendance.objects.select_related("petitioner").only("visit_id", "petitioner__name"),
+            )
+        )[:limit]
+    )
+
+
+def desk_cases_missing_contact(*, limit: int) -> QuerySet[Case]:
+    """The oldest cases missing a contact, with only what the desk shows: number and names."""
+    return (
+        cases_missing_contact()
+        .select_related(None)
+        .only("number")
+        .prefetch_related(None)
+        .prefetch_related(Prefetch("petitioners", queryset=Petitioner.objects.only("name")))[:limit]
+    )
+
+
 def petitioner_cases(petitioner: Petitioner) -> QuerySet[Case]:
     """The cases on a petitioner's page, newest first."""
     return petitioner.cases.select_related("place", "category").order_by("-registered_at", "-id")

@@ -88,11 +88,11 @@ def desk(request):
             "case_form": case_form,
             "rendered": rendered,
             "window": window,
-            "todays_visits": selectors.visits_on(day=today, window_id=window.pk if window else None)[
-                :VISITS_ON_DESK
-            ],
+            "todays_visits": selectors.desk_visits(
+                day=today, window_id=window.pk if window else None, limit=VISITS_ON_DESK
+            ),
             "tally": selectors.daily_tally(day=today),
-            "missing_contacts": selectors.cases_missing_contact()[:MISSING_CONTACTS_ON_DESK],
+            "missing_contacts": selectors.desk_cases_missing_contact(limit=MISSING_CONTACTS_ON_DESK),
         },
     )
 

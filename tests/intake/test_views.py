@@ -360,6 +360,28 @@ def test_choosing_a_window_keeps_it_for_the_session(receptionist, reference):
     assert client.get(reverse("intake:desk")).context["window"] == other
 
 
+def test_the_desk_lists_todays_visits_here_and_the_cases_without_a_phone(receptionist, reference):
+    # given the woman without a phone and two workers with one at this window, and a visit elsewhere
+    her_visit = register_woman(receptionist, reference)
+    workers = register(
+        receptionist, reference, [person("王五", phone="13912345678", representative=True), person("赵六")]
+    )
+    elsewhere = register(receptionist, reference, [person("钱七")], window=WindowFactory(name="2号窗口"))
+    woman = her_visit.petitioners.get()
+
+    # when
+    page = page_text(client_for(receptionist).get(reverse("intake:desk")))
+
+    # then today's visits at this window, with the people named, and who cannot be phoned
+    today, missing = page.split('id="today-title"')[1].split('id="missing-title"')
+    assert her_visit.case.number in today and "沈桂英" in today
+    assert workers.case.number in today and "王五、赵六" in today and "2 persons" in today
+    assert elsewhere.case.number not in today
+    assert her_visit.case.number in missing
+    assert f'<a href="{reverse("intake:petitioner", args=[woman.pk])}">沈桂英</a>' in missing
+    assert workers.case.number not in missing
+
+
 # --- contacts on the petitioner's page --------------------------------------------------------
 
 
