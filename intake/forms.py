@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse_lazy
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category, Place, SubjectArea
@@ -55,9 +56,11 @@ class VisitForm(forms.Form):
     repeat_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note on the visit"), required=False, max_length=500)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _no_form_tag(
+    # Built when the form is rendered: the desk's empty forms mostly come rendered from the cache
+    # (intake.desk_forms), and building their layouts on every page was wasted.
+    @cached_property
+    def helper(self) -> FormHelper:
+        return _no_form_tag(
             Layout(
                 Row(
                     Column("window", css_class="col-md-3"),
@@ -106,7 +109,10 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         for name in ("name", "id_number", "mobile"):
             self.fields[name].widget.attrs.update(_looks_up("closest .person-row, #id_place"))
-        self.helper = _no_form_tag(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        return _no_form_tag(
             Layout(
                 "petitioner",
                 Row(
@@ -217,7 +223,10 @@ class CaseForm(forms.Form):
         self.fields["place"].widget.attrs.update(
             _looks_up("#people .person-row:first-child") | {"hx-trigger": "change"}
         )
-        self.helper = _no_form_tag(
+
+    @cached_property
+    def helper(self) -> FormHelper:
+        return _no_form_tag(
             Layout(
                 Row(
                     Column("facts", css_class="col-md-5"),
