@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 # DJANGO_SETTINGS_MODULE would override; `make run` sets its own below.
 unexport DJANGO_SETTINGS_MODULE
 
-.PHONY: help venv run test bench bench-workflow bench-search lint format clean
+.PHONY: help venv run test bench bench-workflow bench-search bench-instructions lint format clean
 
 help:
 	@echo "make run     install if needed, migrate, load the demo data, serve on 127.0.0.1:$(PORT)"
@@ -28,6 +28,7 @@ help:
 	@echo "make bench   seed 1,000,000 petitioners into PostgreSQL (once) and print the speed figures"
 	@echo "make bench-workflow   sign-off, forwarding, queue, inbox, sweep and relay on that database (needs Redis)"
 	@echo "make bench-search     the staff search, inbox and registration on that database"
+	@echo "make bench-instructions  instructions and PostgreSQL CPU per registration, look-up and desk page (valgrind)"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make clean   remove the virtual environment, the broker's folders and collected static files"
 
@@ -80,6 +81,11 @@ bench-workflow: $(STAMP)
 bench-search: $(STAMP)
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/prepare.py --petitioners $(BENCH_PETITIONERS)
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/search.py
+
+# `make bench-instructions`: counted, not timed (bench/instructions.py); ≈ 4 min, needs valgrind.
+bench-instructions: $(STAMP)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/prepare.py --petitioners $(BENCH_PETITIONERS)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/instructions.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
