@@ -125,38 +125,25 @@ def _people_shown_in_lists() -> QuerySet[Petitioner]:
     return Petitioner.objects.defer("id_number")
 
 
-def visits_on(*, day: datetime.date, window_id: int | None = None) -> QuerySet[Visit]:
+def _visits_of(day: datetime.date, window_id: int | None) -> QuerySet[Visit]:
+    """The day's visits, at one window if given, newest first; the callers choose the columns."""
     start, end = day_bounds(day)
     visits = Visit.objects.filter(visited_at__gte=start, visited_at__lt=end)
     if window_id is not None:
         visits = visits.filter(window_id=window_id)
+    return visits.order_by("-visited_at", "-id")
+
+
+def visits_on(*, day: datetime.date, window_id: int | None = None) -> QuerySet[Visit]:
     return (
-        visits.select_related("window", "receptionist", "case")
+        _visits_of(day, window_id)
+        .select_related("window", "receptionist", "case")
         .prefetch_related(
             Prefetch(
                 "attendances",
                 queryset=Attendance.objects.select_related("petitioner").defer("petitioner__id_number"),
             )
         )
-        .order_by("-visited_at", "-id")
-    )
-
-
-def cases_missing_contact() -> QuerySet[Case]:
-    """Open cases none of whose petitioners can be phoned; anonymous cases are not chased.
-
-    NOT EXISTS per open case, not NOT IN over every reachable case: the latter is a hashed subplan
-    of a million rows that PostgreSQL rescans per case once it outgrows work_mem."""
-    reachable = Case.petitioners.through.objects.filter(
-        case_id=OuterRef("pk"), petitioner__contacts__kind__in=PHONE_KINDS
-    )
-    return (
-        open_cases()
-        .filter(anonymous=False)
-        .filter(~Exists(reachable))
-        .select_related("place")
-        .prefetch_related(Prefetch("petitioners", queryset=_people_shown_in_lists()))
-        .order_by("registered_at")
     )
 
 
@@ -165,11 +152,9 @@ def desk_visits(*, day: datetime.date, window_id: int | None, limit: int) -> Que
     persons, group or repeat): on every desk page, building the SQL for every column of the
     visit, its case, window and receptionist took longer than running it."""
     return (
-        visits_on(day=day, window_id=window_id)
-        .select_related(None)
+        _visits_of(day, window_id)
         .select_related("case")
         .only("visited_at", "persons", "is_group", "is_repeat", "case__number")
-        .prefetch_related(None)
         .prefetch_related(
             Prefetch(
                 "attendances",
@@ -179,13 +164,31 @@ def desk_visits(*, day: datetime.date, window_id: int | None, limit: int) -> Que
     )
 
 
+def _without_contact() -> QuerySet[Case]:
+    """Open cases none of whose petitioners can be phoned, oldest first; anonymous cases are not
+    chased.
+
+    NOT EXISTS per open case, not NOT IN over every reachable case: the latter is a hashed subplan
+    of a million rows that PostgreSQL rescans per case once it outgrows work_mem."""
+    reachable = Case.petitioners.through.objects.filter(
+        case_id=OuterRef("pk"), petitioner__contacts__kind__in=PHONE_KINDS
+    )
+    return open_cases().filter(anonymous=False).filter(~Exists(reachable)).order_by("registered_at")
+
+
+def cases_missing_contact() -> QuerySet[Case]:
+    return (
+        _without_contact()
+        .select_related("place")
+        .prefetch_related(Prefetch("petitioners", queryset=_people_shown_in_lists()))
+    )
+
+
 def desk_cases_missing_contact(*, limit: int) -> QuerySet[Case]:
     """The oldest cases missing a contact, with only what the desk shows: number and names."""
     return (
-        cases_missing_contact()
-        .select_related(None)
+        _without_contact()
         .only("number")
-        .prefetch_related(None)
         .prefetch_related(Prefetch("petitioners", queryset=Petitioner.objects.only("name")))[:limit]
     )
 

@@ -91,11 +91,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env.int(
         "DB_CONNECT_TIMEOUT", default=5
     )
-    # Prepared statements (psycopg's server-side binding): PostgreSQL plans a statement once per
-    # connection instead of on every run. Most statements differ only in ids, and their planning
-    # was a third of PostgreSQL's work for a registration. The staff search's words are planned
-    # each time (petition_desk.db.planned_afresh). Off with DB_PREPARED_STATEMENTS=false, e.g.
-    # behind a connection pooler in transaction mode that does not keep prepared statements.
+    # Prepared statements (psycopg's server-side binding): after five runs PostgreSQL may keep one
+    # plan for a statement, whatever its values. Most statements differ only in ids, and their
+    # planning was a third of PostgreSQL's work for a registration. No query may need its values
+    # to use an index (open cases test the generated column Case.is_open), and the staff search's
+    # words are planned each time (petition_desk.db.planned_afresh). Off with
+    # DB_PREPARED_STATEMENTS=false, e.g. behind a connection pooler in transaction mode that does
+    # not keep prepared statements.
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
         DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 5}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
