@@ -151,7 +151,13 @@ def test_filesystem_broker_worker_answers_ping(tmp_path):
         setup_default_app(app),
         start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
     ):
-        broker, workers = health.check_broker_and_workers(app)
+        # A ping expires after the check's timeout; on a loaded machine the worker thread may
+        # first see its folder later than that (CI failed so once). A worker that answers any of
+        # three pings shows the transport carries broadcasts; one that never does still fails.
+        for _ in range(3):
+            broker, workers = health.check_broker_and_workers(app)
+            if workers["count"]:
+                break
 
     assert broker["ok"] is True
     assert workers["ok"] is True and workers["count"] == 1
