@@ -425,6 +425,7 @@ class Measurement:
     seconds: float
     errors: list[str]
     skipped: bool = False
+    cpu_ms: dict[str, float] | None = None  # CPU per request of each part (see CpuClock)
 
     def percentile(self, p: float) -> float:
         ordered = sorted(self.latencies_ms)
@@ -478,6 +479,64 @@ def measure(clients: list[Client], requests: list, expected: int) -> Measurement
 # --- the run --------------------------------------------------------------------------------------
 
 
+class CpuClock:
+    """CPU time used while a measurement runs, split by who used it: gunicorn's processes, the
+    PostgreSQL processes (backends and background workers), this benchmark's client threads, and
+    the whole machine. Whether a throughput target is reachable is a question of CPU per request:
+    on two cores, 250 requests a second leave 8 ms of CPU for each, all processes together. Linux
+    only (/proc); the machine must otherwise be quiet."""
+
+    TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+    def __init__(self, gunicorn_group: int):
+        self.gunicorn_group = gunicorn_group
+        self.available = Path("/proc/stat").exists()
+
+    def snapshot(self) -> dict:
+        web, database = {}, {}
+        for entry in Path("/proc").iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                comm = (entry / "comm").read_text().strip()
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:  # the process ended meanwhile
+                continue
+            ticks = int(fields[11]) + int(fields[12])  # utime + stime, all threads
+            if int(fields[2]) == self.gunicorn_group:  # the process group gunicorn leads
+                web[entry.name] = ticks
+            elif comm == "postgres":
+                database[entry.name] = ticks
+        totals = Path("/proc/stat").read_text().splitlines()[0].split()[1:]
+        idle = int(totals[3]) + int(totals[4])  # idle and waiting for I/O
+        return {
+            "web": web,
+            "database": database,
+            "client": time.process_time(),
+            "busy": sum(map(int, totals)) - idle,
+            "all": sum(map(int, totals)),
+        }
+
+    def per_request(self, before: dict, after: dict, requests: int) -> dict[str, float] | None:
+        if not requests:
+            return None
+
+        def ticks_of(part: str) -> int:
+            # Processes present at both ends: a process that ended took its counts with it.
+            both = after[part].keys() & before[part].keys()
+            return sum(after[part][pid] - before[part][pid] for pid in both)
+
+        ms = 1000 / requests
+        all_ticks = after["all"] - before["all"]
+        return {
+            "web": ticks_of("web") / self.TICK * ms,
+            "database": ticks_of("database") / self.TICK * ms,
+            "client": (after["client"] - before["client"]) * ms,
+            "machine": (after["busy"] - before["busy"]) / self.TICK * ms,
+            "busy": (after["busy"] - before["busy"]) / all_ticks if all_ticks else float("nan"),
+        }
+
+
 def selector_timings(samples: list[tuple[str, str]], budget_seconds: float = 20) -> Measurement:
     """The look-up's selector in this process, without HTTP; stops early past the time budget."""
     from django.db import reset_queries
@@ -527,6 +586,34 @@ def machine() -> dict:
     }
 
 
+def print_cpu(results: dict[str, Measurement], concurrency: int) -> None:
+    """CPU per request of each part, and the throughput the machine's cores would allow at that
+    cost: the ceiling no tuning of clients or workers can lift."""
+    labels = {
+        "register_1": "register a visit, 1 client",
+        "register_4": f"register a visit, {concurrency} clients",
+        "lookup": "look-up, known person",
+        "lookup_new": "look-up, new person",
+        "api_lookup": "GET /api/v1/petitioners/?id_number=",
+        "desk": "window desk page",
+    }
+    shown = {name: results[name].cpu_ms for name in labels if name in results and results[name].cpu_ms}
+    if not shown:
+        return
+    cores = os.cpu_count() or 1
+    print()
+    print(
+        f"  {'CPU per request, ms':<40} {'web':>6} {'Postgres':>9} {'client':>7} {'machine':>8}"
+        f" {'busy':>5}  at most, {cores} cores"
+    )
+    for name, cpu in shown.items():
+        ceiling = cores * 1000 / cpu["machine"] if cpu["machine"] else float("nan")
+        print(
+            f"  {labels[name]:<40} {cpu['web']:>6.2f} {cpu['database']:>9.2f} {cpu['client']:>7.2f}"
+            f" {cpu['machine']:>8.2f} {cpu['busy']:>5.0%}  {ceiling:>6.0f} /s"
+        )
+
+
 def row(label: str, target: str, measured: str, verdict: str = "") -> str:
     return f"  {label:<62} {target:>9} {measured:>17}  {verdict}"
 
@@ -557,6 +644,7 @@ def main() -> None:
     port = args.port or free_port()
     gunicorn = start_gunicorn(args, port)
     results: dict[str, Measurement] = {}
+    clock = CpuClock(gunicorn.pid)
     try:
         api = [api_client(port, fixture.password) for _ in range(args.concurrency)]
         session = [session_client(port, fixture.password) for _ in range(args.concurrency)]
@@ -623,7 +711,12 @@ def main() -> None:
             warm = measure(warm_clients, make(args.warmup), expected)
             if warm.errors:
                 print(f"  warm-up errors: {len(warm.errors)}; first: {warm.errors[0]}")
+            before = clock.snapshot() if clock.available else None
             results[name] = measure(clients, make(count), expected)
+            if before is not None:
+                results[name].cpu_ms = clock.per_request(
+                    before, clock.snapshot(), len(results[name].latencies_ms)
+                )
             if results[name].errors:
                 print(f"  {len(results[name].errors)} errors; first: {results[name].errors[0]}")
     finally:
@@ -697,6 +790,7 @@ def report(args, info, fixture, results, selectors) -> None:
         for statistic in (50, 95):
             label = f"in-process repeat_candidates + recent visits, {name}: p{statistic}"
             print(row(label, "", ms(measurement.percentile(statistic))))
+    print_cpu(results, c)
     errors = sum(len(m.errors) for m in results.values())
     print(f"\n  request errors: {errors}")
     if args.json:
@@ -712,6 +806,7 @@ def report(args, info, fixture, results, selectors) -> None:
                     },
                     "figures": figures,
                     "verdicts": verdicts,
+                    "cpu_ms_per_request": {name: m.cpu_ms for name, m in results.items() if m.cpu_ms},
                     "percentiles_ms": {
                         name: {p: m.percentile(p) for p in (50, 95, 99)}
                         | {"rate": m.rate, "errors": len(m.errors)}
