@@ -3,6 +3,16 @@ benchmarks): gunicorn reads ./gunicorn.conf.py from the directory it starts in."
 
 import gc
 
+# Threaded workers keep a client's connection open between requests; sync workers close it after
+# every answer, so each request went to whichever worker won the next accept, cold in the CPU's
+# caches. Kept open, a receptionist's look-ups (one per keystroke) reach the same warm worker and
+# its PostgreSQL session: the look-up's p50 fell from 3.7–4.2 to 2.3–3.2 ms (bench/README.md,
+# session 7). The reverse proxy keeps its connections to gunicorn open too (README: Deploying).
+# One thread per worker by default: on two cores, threads sharing a worker's interpreter lock
+# registered fewer visits a second than as many workers with one thread each.
+worker_class = "gthread"
+keepalive = 5  # seconds an idle connection stays open
+
 
 def post_worker_init(worker):
     # What Django builds while loading the site lives as long as the worker. Moved out of the

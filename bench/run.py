@@ -62,7 +62,12 @@ def parse_args() -> argparse.Namespace:
         help="the cache, sessions and Celery broker, as deployed (a database of its own: it is emptied)",
     )
     parser.add_argument("--workers", type=int, default=4, help="gunicorn worker processes (default 4)")
-    parser.add_argument("--worker-class", default="sync", choices=("sync", "gthread"))
+    parser.add_argument(
+        "--worker-class",
+        default="gthread",
+        choices=("sync", "gthread"),
+        help="default gthread, as gunicorn.conf.py deploys it",
+    )
     parser.add_argument("--threads", type=int, default=1, help="threads per worker with gthread")
     parser.add_argument("--concurrency", type=int, default=4, help="concurrent clients (default 4)")
     parser.add_argument("--requests", type=int, default=1000, help="timed requests per measurement")
@@ -309,8 +314,6 @@ def start_gunicorn(args, port: int) -> subprocess.Popen:
         args.worker_class,
         "--threads",
         str(args.threads),
-        "--keep-alive",
-        "5",
         "--log-level",
         "warning",
         "--timeout",

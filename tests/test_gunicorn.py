@@ -2,9 +2,13 @@
 WORKDIR, the benchmarks), and each worker freezes what Django loaded."""
 
 import gc
+import http.client
 import importlib.util
+import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +25,11 @@ def test_gunicorn_started_in_the_project_reads_its_settings():
         check=True,
     ).stdout
 
-    assert any(line.split() == ["config", "=", "./gunicorn.conf.py"] for line in printed.splitlines())
+    config = {
+        name.strip(): value.strip()
+        for name, value in (line.split(" = ", 1) for line in printed.splitlines() if " = " in line)
+    }
+    assert config["config"] == "./gunicorn.conf.py"
 
 
 def test_a_worker_that_has_loaded_the_site_freezes_it_out_of_the_collectors_reach():
@@ -35,3 +43,56 @@ def test_a_worker_that_has_loaded_the_site_freezes_it_out_of_the_collectors_reac
         assert gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def test_the_site_keeps_a_clients_connection_open_between_requests(tmp_path):
+    """Each look-up at the window is a request: they reuse one connection (gunicorn.conf.py)."""
+    port = _free_port()
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "petition_desk.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    server = subprocess.Popen(
+        [
+            Path(sys.executable).parent / "gunicorn",
+            "petition_desk.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                connection.connect()
+                break
+            except ConnectionRefusedError:
+                assert time.monotonic() < deadline, "gunicorn did not start"
+                time.sleep(0.2)
+        first_socket = connection.sock
+
+        answers = []
+        for _ in range(2):
+            connection.request("GET", "/login/")
+            response = connection.getresponse()
+            response.read()
+            answers.append((response.status, response.getheader("Connection")))
+
+        assert answers == [(200, "keep-alive")] * 2
+        assert connection.sock is first_socket  # http.client did not have to reconnect
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
