@@ -461,6 +461,16 @@ def test_the_list_reads_the_open_case_index_even_as_a_prepared_statement(recepti
         cursor.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         # The test database is small enough to read whole; a bureau's is not.
         cursor.execute("SET LOCAL enable_seqscan = off")
+        # Here nearly every case is open, so the index of every case's date costs the planner as
+        # much as that of open cases, and it took either, as the tables' statistics fell. Without
+        # it (until this test's transaction rolls back) the list is read from the open cases'
+        # index only if the prepared statement's plan can use that index at all.
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'cases_case'"
+            " AND indexdef LIKE '%%USING btree (registered_at)'"
+        )
+        for (index,) in cursor.fetchall():
+            cursor.execute(f'DROP INDEX "{index}"')
         types = ", ".join("integer" if isinstance(value, int) else "text" for value in params)
         cursor.execute(f"PREPARE missing_contact ({types}) AS {prepared}")
         try:
