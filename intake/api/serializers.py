@@ -36,7 +36,8 @@ class FieldsBuiltOnce:
     """A ModelSerializer builds its fields from the model on every instantiation; registration's
     serializers are instantiated on every request, nested, and that building was a third of the
     request's time. Their fields depend on nothing but the class, so each class builds them
-    once and every instance gets copies.
+    once and every instance gets copies. So are the validators it derives from the model's
+    unique constraints (none, so far), which DRF also looked for on every instantiation.
 
     A nested serializer is deep-copied, as DRF copies declared fields. Any other field is copied
     shallowly: DRF's deep copy constructs the field anew from deep copies of its arguments, which
@@ -52,6 +53,13 @@ class FieldsBuiltOnce:
             name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
             for name, field in built.items()
         }
+
+    def get_validators(self):
+        # DRF's validators take the serializer as an argument (requires_context) and keep no state.
+        built = type(self).__dict__.get("_built_validators")
+        if built is None:
+            built = type(self)._built_validators = tuple(super().get_validators())
+        return list(built)
 
 
 class ReferenceField(serializers.PrimaryKeyRelatedField):
