@@ -33,10 +33,11 @@ PERSONS_MAX = 2**31 - 1
 
 
 class FieldsBuiltOnce:
-    """A ModelSerializer builds its fields from the model on every instantiation; registration's
-    serializers are instantiated on every request, nested, and that building was a third of the
-    request's time. Their fields depend on nothing but the class, so each class builds them
-    once and every instance gets copies. So are the validators it derives from the model's
+    """A ModelSerializer builds its fields from the model on every instantiation, and every
+    serializer deep-copies its declared fields; registration's serializers are instantiated on
+    every request, nested, and that building was a third of the request's time. Their fields
+    depend on nothing but the class, so each class builds them once and every instance gets
+    copies. So are the validators it derives from the model's
     unique constraints (none, so far), which DRF also looked for on every instantiation.
 
     A nested serializer is deep-copied, as DRF copies declared fields. Any other field is copied
@@ -188,7 +189,7 @@ def petitioner_data(attrs: dict) -> PetitionerData:
 # --- visits: input -----------------------------------------------------------------------------
 
 
-class AttendeeSerializer(serializers.Serializer):
+class AttendeeSerializer(FieldsBuiltOnce, serializers.Serializer):
     """A named person present: an existing petitioner, or one registered with the visit."""
 
     petitioner = serializers.PrimaryKeyRelatedField(
@@ -229,7 +230,7 @@ class VisitCaseInputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         return attrs
 
 
-class VisitInputSerializer(serializers.Serializer):
+class VisitInputSerializer(FieldsBuiltOnce, serializers.Serializer):
     window = ReferenceField(Window)
     persons = serializers.IntegerField(max_value=PERSONS_MAX, help_text=_("Everyone who came, named or not."))
     visited_at = serializers.DateTimeField(required=False, allow_null=True, help_text=_("Defaults to now."))
