@@ -1,5 +1,6 @@
 import pytest
 from axes.helpers import get_lockout_message
+from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
@@ -85,3 +86,30 @@ def test_session_login_works_for_the_browser(receptionist, reference):
     client.force_login(receptionist)
 
     assert client.get("/api/v1/windows/").status_code == 200
+
+
+def _token_client(user) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Token {Token.objects.create(user=user).key}")
+    return client
+
+
+@pytest.mark.django_db
+def test_the_api_acts_as_the_tokens_user(receptionist, department_user, reference):
+    assert _token_client(receptionist).get("/api/v1/visits/").status_code == 200
+    # Department staff never see the window's records, whichever way they sign in.
+    assert _token_client(department_user).get("/api/v1/visits/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_deactivated_users_token_is_refused(receptionist, reference):
+    client = _token_client(receptionist)
+    receptionist.is_active = False
+    receptionist.save()
+
+    response = client.get("/api/v1/categories/")
+
+    assert response.status_code == 401
+    with translation.override("zh-hans"):
+        assert response.json()["detail"] == translation.gettext("User inactive or deleted.")
+    assert response.json()["detail"] != "User inactive or deleted."  # said in the bureau's language

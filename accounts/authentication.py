@@ -1,0 +1,28 @@
+"""The API's token authentication: DRF's, with the token's user read in one plain statement.
+
+DRF reads the token and its user through the ORM (`select_related("user").get(key=...)`); on
+every API request, building that query cost more than running it, 7 % of a registration
+(bench/README.md, session 7). The rules are DRF's: an unknown key or an inactive user is refused
+with DRF's messages."""
+
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+from rest_framework.authtoken.models import Token
+
+from .models import User
+
+USER_OF_TOKEN = (
+    f"SELECT person.* FROM {User._meta.db_table} person"
+    f" JOIN {Token._meta.db_table} token ON token.user_id = person.id WHERE token.key = %s"
+)
+
+
+class TokenAuthentication(authentication.TokenAuthentication):
+    def authenticate_credentials(self, key):
+        user = next(iter(User.objects.raw(USER_OF_TOKEN, [key])), None)
+        if user is None:
+            raise exceptions.AuthenticationFailed(_("Invalid token."))
+        if not user.is_active:
+            raise exceptions.AuthenticationFailed(_("User inactive or deleted."))
+        # request.auth: the token, as DRF gives it, without reading its row again.
+        return user, Token(key=key, user=user)
