@@ -220,3 +220,38 @@ def test_the_log_out_button_is_a_form_that_posts(client, receptionist):
     text = client.get(reverse("intake:desk")).content.decode()
 
     assert f'<form action="{reverse("logout")}" method="post">' in text
+
+
+# --- the signed-in user, read on every page -------------------------------------------------------
+
+
+def test_a_user_deactivated_while_signed_in_is_sent_to_the_login_page(client, receptionist):
+    log_in(client, receptionist.username)
+    assert client.get(reverse("intake:desk")).status_code == 200
+
+    receptionist.is_active = False
+    receptionist.save()
+
+    response = client.get(reverse("intake:desk"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_password_changed_elsewhere_signs_the_old_session_out(client, receptionist):
+    log_in(client, receptionist.username)
+
+    receptionist.set_password("another-password-42")
+    receptionist.save()
+
+    response = client.get(reverse("intake:desk"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+    assert not is_logged_in(client)
+
+
+def test_a_deleted_users_session_opens_nothing(client, department_user):
+    log_in(client, department_user.username)
+    assert client.get(reverse("cases:inbox")).status_code == 200
+
+    department_user.delete()
+
+    response = client.get(reverse("cases:inbox"))
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

@@ -1,0 +1,18 @@
+"""The sign-in backend: Django's, with the signed-in user read in one plain statement.
+
+Every page request loads its user from the session's user id. Through the ORM
+(`_default_manager.get(pk=...)`) building that query cost more than running it: a quarter of
+the window's look-up, which runs on every keystroke (bench/README.md, session 7). The rules are
+Django's: a user who no longer exists, or may not sign in (inactive), is signed out."""
+
+from django.contrib.auth import backends
+
+from .models import User
+
+USER_BY_ID = f"SELECT * FROM {User._meta.db_table} WHERE id = %s"
+
+
+class ModelBackend(backends.ModelBackend):
+    def get_user(self, user_id):
+        user = next(iter(User.objects.raw(USER_BY_ID, [user_id])), None)
+        return user if user is not None and self.user_can_authenticate(user) else None
