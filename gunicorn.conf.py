@@ -2,6 +2,7 @@
 benchmarks): gunicorn reads ./gunicorn.conf.py from the directory it starts in."""
 
 import gc
+import os
 
 # Threaded workers keep a client's connection open between requests; sync workers close it after
 # every answer, so each request went to whichever worker won the next accept, cold in the CPU's
@@ -12,6 +13,11 @@ import gc
 # registered fewer visits a second than as many workers with one thread each.
 worker_class = "gthread"
 keepalive = 5  # seconds an idle connection stays open
+# A sync worker stuck in a request was killed after `timeout`; a threaded worker's main loop keeps
+# answering gunicorn's arbiter while its thread is stuck, and keeps accepting connections for it.
+# So the web's database statements, where a request can hang (a lock held elsewhere), are bounded
+# instead: set before the workers load Django, read by the settings (README: configuration).
+os.environ.setdefault("DB_STATEMENT_TIMEOUT", "30")
 
 
 def post_worker_init(worker):

@@ -1,5 +1,5 @@
 """On PostgreSQL, psycopg's server-side binding with prepared statements is on unless
-DB_PREPARED_STATEMENTS turns it off."""
+DB_PREPARED_STATEMENTS turns it off; DB_STATEMENT_TIMEOUT bounds every statement."""
 
 import json
 import os
@@ -18,7 +18,7 @@ def database_options(**environment: str) -> dict:
     env = {
         key: value
         for key, value in os.environ.items()
-        if key not in ("DB_PREPARED_STATEMENTS", "DATABASE_URL")
+        if key not in ("DB_PREPARED_STATEMENTS", "DB_STATEMENT_TIMEOUT", "DATABASE_URL")
     }
     env |= {
         "DJANGO_SETTINGS_MODULE": "petition_desk.settings.local",
@@ -49,3 +49,19 @@ def test_prepared_statements_can_be_turned_off_for_a_pooler(value):
 
     assert "server_side_binding" not in options
     assert "prepare_threshold" not in options
+
+
+def test_statements_run_without_a_time_limit_unless_one_is_set():
+    assert "options" not in database_options()
+
+    options = database_options(DB_STATEMENT_TIMEOUT="30")
+
+    assert options["options"] == "-c statement_timeout=30000"
+
+
+def test_a_limit_in_the_database_url_stays():
+    url = POSTGRES_URL + "?options=-c%20statement_timeout%3D5000"
+
+    options = database_options(DATABASE_URL=url, DB_STATEMENT_TIMEOUT="30")
+
+    assert options["options"] == "-c statement_timeout=5000"

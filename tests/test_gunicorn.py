@@ -32,10 +32,25 @@ def test_gunicorn_started_in_the_project_reads_its_settings():
     assert config["config"] == "./gunicorn.conf.py"
 
 
-def test_a_worker_that_has_loaded_the_site_freezes_it_out_of_the_collectors_reach():
+def _load_conf():
     spec = importlib.util.spec_from_file_location("gunicorn_conf", ROOT / "gunicorn.conf.py")
     settings = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(settings)
+    return settings
+
+
+def test_the_web_bounds_its_statements_unless_told_otherwise(monkeypatch):
+    monkeypatch.delenv("DB_STATEMENT_TIMEOUT", raising=False)
+    _load_conf()
+    assert os.environ["DB_STATEMENT_TIMEOUT"] == "30"
+
+    monkeypatch.setenv("DB_STATEMENT_TIMEOUT", "120")
+    _load_conf()
+    assert os.environ["DB_STATEMENT_TIMEOUT"] == "120"
+
+
+def test_a_worker_that_has_loaded_the_site_freezes_it_out_of_the_collectors_reach():
+    settings = _load_conf()
     gc.unfreeze()
     try:
         settings.post_worker_init(worker=None)

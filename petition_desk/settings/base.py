@@ -100,6 +100,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # not keep prepared statements.
     if env.bool("DB_PREPARED_STATEMENTS", default=True):
         DATABASES["default"]["OPTIONS"] |= {"server_side_binding": True, "prepare_threshold": 5}
+    # Seconds any one statement may run; 0, the default, for no limit (tasks, migrations).
+    # gunicorn.conf.py sets it for the web, whose threaded workers no longer bound a request's time.
+    # A limit already in DATABASE_URL's options stays.
+    if statement_timeout := env.int("DB_STATEMENT_TIMEOUT", default=0):
+        options = DATABASES["default"]["OPTIONS"].get("options", "")
+        if "statement_timeout" not in options:
+            DATABASES["default"]["OPTIONS"]["options"] = (
+                f"{options} -c statement_timeout={statement_timeout * 1000}".strip()
+            )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
