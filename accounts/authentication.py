@@ -12,8 +12,9 @@ from rest_framework.authtoken.models import Token
 from .models import User
 
 USER_OF_TOKEN = (
-    f"SELECT person.* FROM {User._meta.db_table} person"
-    f" JOIN {Token._meta.db_table} token ON token.user_id = person.id WHERE token.key = %s"
+    f"SELECT person.* FROM {User._meta.db_table} person JOIN {Token._meta.db_table} token"
+    f" ON token.{Token._meta.get_field('user').column} = person.{User._meta.pk.column}"
+    f" WHERE token.{Token._meta.pk.column} = %s"
 )
 
 

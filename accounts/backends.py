@@ -9,7 +9,7 @@ from django.contrib.auth import backends
 
 from .models import User
 
-USER_BY_ID = f"SELECT * FROM {User._meta.db_table} WHERE id = %s"
+USER_BY_ID = f"SELECT * FROM {User._meta.db_table} WHERE {User._meta.pk.column} = %s"
 
 
 class ModelBackend(backends.ModelBackend):
