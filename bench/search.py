@@ -195,7 +195,7 @@ def report(args, info: dict, results: dict) -> None:
     print(f"\nStaff search benchmark — {info['date']}")
     print(
         f"  machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; "
-        f"PostgreSQL {info['postgresql']}; gunicorn {args.workers} × sync; "
+        f"PostgreSQL {info['postgresql']}; gunicorn {args.workers} × {args.worker_class}; "
         f"{args.requests} timed requests per line, one client"
     )
     print("\n| measurement | p50 | p95 | target | |\n|---|---|---|---|---|")
