@@ -11,3 +11,6 @@ def log_in(page: Page, live_server, username: str) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(DEMO_PASSWORD)
     page.get_by_role("button", name="Log in").click()
+    # The user's home page, loaded: its scripts are running. Typing into a field before htmx has
+    # bound it sends no look-up, and a test that types at once failed so on a loaded machine.
+    page.wait_for_url(lambda url: "/login/" not in url, wait_until="load")

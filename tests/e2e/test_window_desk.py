@@ -13,10 +13,10 @@ from playwright.sync_api import Page, expect
 from accounts.models import User
 from cases.models import Case, CaseEvent, Category, Place, SubjectArea
 from cases.services import CaseData
-from intake.demo import DEMO_PASSWORD
 from intake.models import Attendance, ContactPoint, Petitioner, Visit
 from intake.services import Attendee, ContactData, PetitionerData, VisitData, visit_register
 from intake.validators import id_check_char
+from tests.e2e.session import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,13 +32,6 @@ WORKERS = [
 REGISTERED = re.compile(r"Case \d{4}-\d{6} registered")
 # Another group the same afternoon, naming one representative too many.
 SIX_WORKERS = [(f"工人{index}", f"1380000000{index}") for index in range(1, 7)]
-
-
-def log_in(page: Page, live_server, username: str) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Log in").click()
 
 
 def describe_matter(page: Page, *, facts: str, request: str, area: str, place: str) -> None:
