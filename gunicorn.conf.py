@@ -12,7 +12,7 @@ import os
 # One thread per worker by default: on two cores, threads sharing a worker's interpreter lock
 # registered fewer visits a second than as many workers with one thread each.
 worker_class = "gthread"
-keepalive = 5  # seconds an idle connection stays open
+keepalive = 5  # seconds an idle connection stays open; a reverse proxy must close its own sooner
 # A sync worker stuck in a request was killed after `timeout`; a threaded worker's main loop keeps
 # answering gunicorn's arbiter while its thread is stuck, and keeps accepting connections for it.
 # So the web's database statements, where a request can hang (a lock held elsewhere), are bounded
