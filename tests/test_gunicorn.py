@@ -5,11 +5,11 @@ import gc
 import http.client
 import importlib.util
 import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
+
+from tests.cases.worker_support import free_port, wait_until
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,15 +60,9 @@ def test_a_worker_that_has_loaded_the_site_freezes_it_out_of_the_collectors_reac
         gc.unfreeze()
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def test_the_site_keeps_a_clients_connection_open_between_requests(tmp_path):
     """Each look-up at the window is a request: they reuse one connection (gunicorn.conf.py)."""
-    port = _free_port()
+    port = free_port()
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "petition_desk.settings.local",
@@ -88,14 +82,15 @@ def test_the_site_keeps_a_clients_connection_open_between_requests(tmp_path):
     )
     try:
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-        deadline = time.monotonic() + 30
-        while True:
+
+        def connected() -> bool:
             try:
                 connection.connect()
-                break
             except ConnectionRefusedError:
-                assert time.monotonic() < deadline, "gunicorn did not start"
-                time.sleep(0.2)
+                return False
+            return True
+
+        wait_until(connected, what="gunicorn did not start")
         first_socket = connection.sock
 
         answers = []
