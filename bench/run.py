@@ -559,6 +559,18 @@ def selector_timings(samples: list[tuple[str, str]], budget_seconds: float = 20)
     return Measurement(latencies, time.perf_counter() - started_all, [])
 
 
+def python_speed_ms() -> float:
+    """How fast this machine runs Python: the fastest of seven runs of `sum(range(10**6))`, in ms.
+    Machines of the same kind have differed by two times in it, and the benchmark's figures with
+    it; the notes since session 4 quote it, so figures from two machines can be set side by side."""
+    timings = []
+    for _ in range(7):
+        started = time.perf_counter()
+        sum(range(10**6))
+        timings.append((time.perf_counter() - started) * 1000)
+    return min(timings)
+
+
 def machine() -> dict:
     cpu = "unknown"
     try:
@@ -585,6 +597,7 @@ def machine() -> dict:
         "cores": os.cpu_count(),
         "memory": memory,
         "python": platform.python_version(),
+        "python_speed_ms": round(python_speed_ms(), 1),
         "postgresql": postgres,
     }
 
@@ -752,7 +765,7 @@ def report(args, info, fixture, results, selectors) -> None:
     print(f"Petition Desk benchmark — {info['date']}")
     print(
         f"  machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; Python {info['python']}, "
-        f"PostgreSQL {info['postgresql']}"
+        f"PostgreSQL {info['postgresql']}; sum(range(10**6)) in {info['python_speed_ms']} ms"
     )
     print("  data: " + ", ".join(f"{key} {value:,}" for key, value in fixture.counts.items()))
     print(

@@ -195,6 +195,7 @@ def report(args, info: dict, results: dict) -> None:
     print(f"\nStaff search benchmark — {info['date']}")
     print(
         f"  machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; "
+        f"sum(range(10**6)) in {info['python_speed_ms']} ms; "
         f"PostgreSQL {info['postgresql']}; gunicorn {args.workers} × {args.worker_class}; "
         f"{args.requests} timed requests per line, one client"
     )
