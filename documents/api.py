@@ -10,13 +10,14 @@ from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.views import APIView
 
 from petition_desk.api_errors import error_responses
+from petition_desk.api_serializers import FieldsBuiltOnce
 
 from .models import Document, DocumentState
 from .selectors import documents_visible_to
 from .views import pdf_response
 
 
-class DocumentSerializer(serializers.ModelSerializer):
+class DocumentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     url = serializers.SerializerMethodField(help_text=_("The PDF; empty while it is being prepared."))
 
     class Meta:

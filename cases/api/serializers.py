@@ -7,6 +7,7 @@ from documents.api import DocumentSerializer
 from documents.selectors import case_documents
 from intake.api.serializers import PetitionerSerializer
 from intake.models import Visit
+from petition_desk.api_serializers import FieldsBuiltOnce
 
 from ..models import (
     Attachment,
@@ -30,25 +31,25 @@ from .endpoints import ENDPOINT_ACTIONS, endpoints_allowed
 # --- reference lists ---------------------------------------------------------------------------
 
 
-class DepartmentSerializer(serializers.ModelSerializer):
+class DepartmentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Department
         fields = ["id", "name", "code", "is_court_liaison"]
 
 
-class CategorySerializer(serializers.ModelSerializer):
+class CategorySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Category
         fields = ["id", "name", "code", "is_accusation"]
 
 
-class SubjectAreaSerializer(serializers.ModelSerializer):
+class SubjectAreaSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = SubjectArea
         fields = ["id", "name", "code"]
 
 
-class PlaceSerializer(serializers.ModelSerializer):
+class PlaceSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Place
         fields = ["id", "name"]
@@ -57,7 +58,7 @@ class PlaceSerializer(serializers.ModelSerializer):
 # --- cases -------------------------------------------------------------------------------------
 
 
-class CaseListSerializer(serializers.ModelSerializer):
+class CaseListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     status_label = serializers.CharField(source="get_status_display", read_only=True)
     category = CategorySerializer(read_only=True)
     subject_area = SubjectAreaSerializer(read_only=True)
@@ -87,7 +88,7 @@ class CaseListSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CaseVisitSerializer(serializers.ModelSerializer):
+class CaseVisitSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     window = serializers.StringRelatedField()
 
     class Meta:
@@ -96,7 +97,7 @@ class CaseVisitSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AttachmentSerializer(serializers.ModelSerializer):
+class AttachmentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     name = serializers.CharField(source="original_name", read_only=True)
     type = serializers.CharField(source="content_type", read_only=True)
     url = serializers.SerializerMethodField(help_text=_("Download, for those who may see the case."))
@@ -138,7 +139,7 @@ class ToStatusField(serializers.CharField):
     pass
 
 
-class TimelineEntrySerializer(serializers.ModelSerializer):
+class TimelineEntrySerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     actor = serializers.SerializerMethodField(help_text=_("Who acted; “System” for what the system did."))
     by_system = serializers.SerializerMethodField(
         help_text=_("True for what the system did (forwarding, reminders).")
@@ -194,7 +195,7 @@ class OptionalReplyOutcomeField(serializers.ChoiceField):
         super().__init__(choices=ReplyOutcome.choices, **kwargs)
 
 
-class ClockSerializer(serializers.ModelSerializer):
+class ClockSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     clock = serializers.ChoiceField(source="kind", choices=ClockKind.choices, read_only=True)
     label = serializers.CharField(source="get_kind_display", read_only=True)
     days_left = serializers.IntegerField(
@@ -211,7 +212,7 @@ class ClockSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SignOffSerializer(serializers.ModelSerializer):
+class SignOffSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     department = DepartmentSerializer(read_only=True, allow_null=True)
     leader = serializers.StringRelatedField()
 
@@ -221,7 +222,7 @@ class SignOffSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ExtensionSerializer(serializers.ModelSerializer):
+class ExtensionSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     requested_by = serializers.StringRelatedField()
     decided_by = serializers.StringRelatedField(allow_null=True)
 
@@ -231,7 +232,7 @@ class ExtensionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SupervisionNoticeSerializer(serializers.ModelSerializer):
+class SupervisionNoticeSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     sent_by = serializers.StringRelatedField()
     answered_by = serializers.StringRelatedField(allow_null=True)
 

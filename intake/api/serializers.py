@@ -6,7 +6,6 @@ reported where it belongs in a nested payload; the rules themselves live in inta
 run again there. The *_data functions turn validated input into the services' dataclasses.
 """
 
-import copy
 from operator import attrgetter
 
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +15,7 @@ from rest_framework import serializers
 from cases.models import Case, Category, Place, SubjectArea
 from cases.references import reference_ids
 from cases.services import CaseData, validate_case_data
+from petition_desk.api_serializers import FieldsBuiltOnce
 
 from ..models import Attendance, ContactPoint, Petitioner, Visit, Window
 from ..services import (
@@ -30,37 +30,6 @@ from ..validators import phone_lookup_key
 
 # Visit.persons is a PositiveIntegerField: the database's 32-bit limit.
 PERSONS_MAX = 2**31 - 1
-
-
-class FieldsBuiltOnce:
-    """A ModelSerializer builds its fields from the model on every instantiation, and every
-    serializer deep-copies its declared fields; registration's serializers are instantiated on
-    every request, nested, and that building was a third of the request's time. Their fields
-    depend on nothing but the class, so each class builds them once and every instance gets
-    copies. So are the validators it derives from the model's
-    unique constraints (none, so far), which DRF also looked for on every instantiation.
-
-    A nested serializer is deep-copied, as DRF copies declared fields. Any other field is copied
-    shallowly: DRF's deep copy constructs the field anew from deep copies of its arguments, which
-    cost a tenth of a registration, while binding and validating a field only sets attributes of
-    its own and reads the rest (choices, validators, messages), which the copies may share."""
-
-    def get_fields(self):
-        built = type(self).__dict__.get("_built_fields")
-        if built is None:
-            built = super().get_fields()
-            type(self)._built_fields = built
-        return {
-            name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
-            for name, field in built.items()
-        }
-
-    def get_validators(self):
-        # DRF's validators take the serializer as an argument (requires_context) and keep no state.
-        built = type(self).__dict__.get("_built_validators")
-        if built is None:
-            built = type(self)._built_validators = tuple(super().get_validators())
-        return list(built)
 
 
 class ReferenceField(serializers.PrimaryKeyRelatedField):
@@ -83,7 +52,7 @@ class ReferenceField(serializers.PrimaryKeyRelatedField):
         return pk
 
 
-class WindowSerializer(serializers.ModelSerializer):
+class WindowSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     class Meta:
         model = Window
         fields = ["id", "name"]
@@ -92,7 +61,7 @@ class WindowSerializer(serializers.ModelSerializer):
 # --- petitioners and contacts: output ----------------------------------------------------------
 
 
-class ContactSerializer(serializers.ModelSerializer):
+class ContactSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     created_by = serializers.StringRelatedField(help_text=_("Who added the contact."))
 
     class Meta:
@@ -101,7 +70,7 @@ class ContactSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class PetitionerSerializer(serializers.ModelSerializer):
+class PetitionerSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     """A petitioner; the ID number only ever appears masked."""
 
     contacts = ContactSerializer(many=True, read_only=True)
@@ -306,7 +275,7 @@ class VisitSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         return [attendance.petitioner_id for attendance in _attendances(visit)]
 
 
-class VisitAttendeeSerializer(serializers.ModelSerializer):
+class VisitAttendeeSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     name = serializers.CharField(source="petitioner.name", read_only=True)
 
     class Meta:
