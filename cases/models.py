@@ -131,7 +131,9 @@ class Case(models.Model):
     reasons = models.TextField(_("reasons"), blank=True)
     category = models.ForeignKey(Category, verbose_name=_("category"), on_delete=models.PROTECT)
     subject_area = models.ForeignKey(SubjectArea, verbose_name=_("subject area"), on_delete=models.PROTECT)
-    place = models.ForeignKey(Place, verbose_name=_("place"), on_delete=models.PROTECT)
+    # db_index=False here, on department and on CaseEvent.case: the composite indexes of Meta lead
+    # with the same column and serve every query on it alone.
+    place = models.ForeignKey(Place, verbose_name=_("place"), on_delete=models.PROTECT, db_index=False)
     organisation = models.CharField(_("organisation complained about"), max_length=200, blank=True)
     in_litigation = models.BooleanField(_("in litigation"), default=False)
     urgent = models.BooleanField(_("urgent"), default=False)
@@ -147,6 +149,7 @@ class Case(models.Model):
         null=True,
         blank=True,
         related_name="cases",
+        db_index=False,
     )
     registered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -219,7 +222,7 @@ class CaseNumberCounter(models.Model):
 class CaseEvent(models.Model):
     """One entry in a case's timeline: who did what, and the status before and after."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
