@@ -8,9 +8,11 @@ it or sends it twice."""
 
 import contextlib
 import datetime
+import logging
+from functools import partial
 
-from django.db import transaction
-from django.db.models import Exists, F, OuterRef, Q
+from django.db import InterfaceError, OperationalError, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,10 +26,14 @@ from .models import ClockKind, Decision, Forwarding, OutboxMessage, OutboxState,
 from .services import TransitionNotAllowed, apply_action
 from .workflow import Action
 
+# A database that is briefly away: retried (cases.tasks), the case left pending meanwhile.
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 RELAY_AFTER = datetime.timedelta(minutes=1)
 RELAY_BATCH = 50
 # A case signed off this long ago and still not in its department's inbox is stuck.
 STUCK_AFTER = datetime.timedelta(minutes=10)
+
+logger = logging.getLogger(__name__)
 
 
 def case_forward(*, sign_off_id: int) -> Forwarding | None:
@@ -43,10 +49,9 @@ def case_forward(*, sign_off_id: int) -> Forwarding | None:
         )
         if message is None:
             return None
-        later = SignOff.objects.filter(case_id=OuterRef("case_id")).filter(
-            Q(created_at__gt=OuterRef("created_at"))
-            | Q(created_at=OuterRef("created_at"), pk__gt=OuterRef("pk"))
-        )
+        # Later by id, not by time: a case's sign-offs are written one after the other under its
+        # row lock, while their times come from the clocks of whichever servers wrote them.
+        later = SignOff.objects.filter(case_id=OuterRef("case_id"), pk__gt=OuterRef("pk"))
         sign_off = (
             SignOff.objects.select_related("department", "leader")
             .annotate(superseded=Exists(later))
@@ -67,9 +72,22 @@ def case_forward(*, sign_off_id: int) -> Forwarding | None:
 def cases_forward(*, sign_off_ids: list[int]) -> int:
     """The relay's batch: each case forwarded in its own transaction, so that a retry redoes only
     what is still pending; their letters go to the letters worker together at the end. Returns
-    how many were forwarded."""
+    how many were forwarded.
+
+    A case that cannot be forwarded (its letter fails to render, say) is marked failed and the
+    batch goes on: the cases after it are not held back by an error that is not theirs. A
+    database that is away fails the whole batch, which the task retries."""
+    forwarded = 0
     with renders_sent_together():
-        return sum(case_forward(sign_off_id=sign_off_id) is not None for sign_off_id in sign_off_ids)
+        for sign_off_id in sign_off_ids:
+            try:
+                forwarded += case_forward(sign_off_id=sign_off_id) is not None
+            except TRANSIENT_ERRORS:
+                raise
+            except Exception as error:
+                logger.exception("Forwarding sign-off %s failed", sign_off_id)
+                outbox_mark_failed(sign_off_id=sign_off_id, error=repr(error))
+    return forwarded
 
 
 def _deliver(sign_off: SignOff) -> Forwarding:
@@ -107,11 +125,12 @@ def _deliver(sign_off: SignOff) -> Forwarding:
 
 def outbox_relay(*, older_than: datetime.timedelta = RELAY_AFTER, limit: int = 5000) -> int:
     """Re-send the outbox rows still pending after `older_than` (since creation and since the
-    last send). Returns how many were sent."""
-    from petition_desk.celery import enqueue
+    last send). Returns how many are sent.
 
-    from .tasks import forward_cases
-
+    The rows are marked sent and the transaction committed before the broker is asked, so no
+    message goes out for rows a rollback leaves unmarked, and a worker taking the task at once
+    does not wait on the relay's row locks. If the broker is down, they stay pending and the
+    next run after `older_than` sends them."""
     cutoff = timezone.now() - older_than
     with transaction.atomic():
         rows = list(
@@ -121,16 +140,24 @@ def outbox_relay(*, older_than: datetime.timedelta = RELAY_AFTER, limit: int = 5
             .order_by("created_at")
             .values_list("pk", "object_id")[:limit]
         )
-        sent = []
-        # A batch per task: a backlog of a thousand is forwarded without a thousand round trips
-        # through the broker; each case still gets its own transaction.
-        for start in range(0, len(rows), RELAY_BATCH):
-            batch = rows[start : start + RELAY_BATCH]
-            if not enqueue(forward_cases, [object_id for _, object_id in batch]):
-                break  # the broker is down: the next relay run tries again
-            sent.extend(pk for pk, _ in batch)
-        OutboxMessage.objects.filter(pk__in=sent).update(last_sent_at=timezone.now(), sends=F("sends") + 1)
-    return len(sent)
+        OutboxMessage.objects.filter(pk__in=[pk for pk, _ in rows]).update(
+            last_sent_at=timezone.now(), sends=F("sends") + 1
+        )
+        if rows:
+            transaction.on_commit(partial(_send_batches, [object_id for _, object_id in rows]), robust=True)
+    return len(rows)
+
+
+def _send_batches(sign_off_ids: list[int]) -> None:
+    from petition_desk.celery import enqueue
+
+    from .tasks import forward_cases
+
+    # A batch per task: a backlog of a thousand is forwarded without a thousand round trips
+    # through the broker; each case still gets its own transaction.
+    for start in range(0, len(sign_off_ids), RELAY_BATCH):
+        if not enqueue(forward_cases, sign_off_ids[start : start + RELAY_BATCH]):
+            return  # the broker is down: the next relay run sends the rest
 
 
 def outbox_mark_failed(*, sign_off_id: int, error: str) -> None:

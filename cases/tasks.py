@@ -1,24 +1,25 @@
 """Thin Celery tasks: load by id, call a service. Every one is safe to run twice."""
 
 from celery import Task, shared_task
-from django.db import InterfaceError, OperationalError
 
 from . import clocks, forwarding
 
 
 class ForwardCaseTask(Task):
     def on_failure(self, exc, task_id, args, kwargs, einfo):
-        # Retries are spent (or the error was not transient): leave the case visibly stuck on
-        # the leader's supervision list rather than silently pending. Rows already forwarded
-        # are done and stay so.
-        for sign_off_id in args[0] if isinstance(args[0], list) else [args[0]]:
-            forwarding.outbox_mark_failed(sign_off_id=sign_off_id, error=repr(exc))
+        # A database away for longer than the retries leaves the cases pending: the relay sends
+        # them again once it is back, and the leader's supervision list shows them as stuck
+        # meanwhile. Any other error would fail again: mark the case failed, for an administrator.
+        # (A batch marks its own failed cases, cases.forwarding.cases_forward.)
+        if isinstance(exc, forwarding.TRANSIENT_ERRORS) or isinstance(args[0], list):
+            return
+        forwarding.outbox_mark_failed(sign_off_id=args[0], error=repr(exc))
 
 
 # A database that is briefly away is retried with backoff; then the case shows as stuck.
 FORWARDING = {
     "base": ForwardCaseTask,
-    "autoretry_for": (OperationalError, InterfaceError),
+    "autoretry_for": forwarding.TRANSIENT_ERRORS,
     "retry_backoff": True,
     "retry_backoff_max": 60,
     "max_retries": 8,

@@ -212,3 +212,30 @@ def test_a_sign_off_while_redis_is_down_is_forwarded_once_redis_is_back(
     assert Forwarding.objects.filter(case=case).count() == 1
     assert Forwarding.objects.filter(case=earlier).count() == 1
     assert not OutboxMessage.objects.exclude(state=OutboxState.DONE).exists()
+
+
+def test_the_relay_publishes_only_once_its_transaction_is_committed(
+    project_app, make_case, leader, department
+):
+    # given a signed-off case whose message was lost (the broker emptied)
+    case = make_case()
+    data = SignOffData(decision=Decision.FORWARD, department_id=department.pk, instruction="请研究处理")
+    case_sign_off(case_id=case.pk, leader=leader, data=data)
+    broker_purge(settings.REDIS_URL)
+    row = OutboxMessage.objects.get()
+
+    # when the relay runs inside a transaction that is rolled back
+    with pytest.raises(RuntimeError), transaction.atomic():
+        assert outbox_relay(older_than=datetime.timedelta(0)) == 1
+        raise RuntimeError("the relay's transaction fails")
+
+    # then nothing was published, and the row is still due
+    assert broker_queue(settings.REDIS_URL) == {"waiting": 0, "unacked": 0}
+    assert OutboxMessage.objects.get().sends == row.sends
+
+    # when it runs in a transaction that commits, nothing is published before the commit
+    with transaction.atomic():
+        assert outbox_relay(older_than=datetime.timedelta(0)) == 1
+        assert broker_queue(settings.REDIS_URL)["waiting"] == 0
+    assert broker_queue(settings.REDIS_URL) == {"waiting": 1, "unacked": 0}
+    assert OutboxMessage.objects.get().sends == row.sends + 1
