@@ -86,6 +86,28 @@ def running_clock(case: Case, kind: str) -> Clock | None:
     return Clock.objects.filter(case=case, kind=kind, stopped_at__isnull=True).first()
 
 
+def provisional_clocks_settle() -> int:
+    """Count again the due dates that were counted without a year's holiday data, once it is
+    there: the State Council publishes a year's holidays late in the year before, and a return
+    window opened in late December runs into it. Without this, 1 January would stay a working
+    day of that window and a department returning on its real fifth day would be refused.
+    Returns how many due dates were settled; a rerun finds nothing to do."""
+    settled = 0
+    with transaction.atomic():
+        running = Clock.objects.filter(provisional=True, stopped_at__isnull=True)
+        for clock in running.select_for_update(skip_locked=True):
+            days, working = LIMITS.get(clock.kind, (0, False))
+            if not working:
+                continue
+            due = add_working_days(clock.started_on, days)
+            if due.provisional:
+                continue
+            clock.due_on, clock.provisional = due.date, False
+            clock.save(update_fields=["due_on", "provisional"])
+            settled += 1
+    return settled
+
+
 def deadline_sweep(*, today: datetime.date | None = None, batch_size: int = 2000) -> int:
     """Send each reminder that is due and not sent yet: one when a clock is due within three
     days, one when it is overdue; returns how many went out.
@@ -94,7 +116,9 @@ def deadline_sweep(*, today: datetime.date | None = None, batch_size: int = 2000
     overdue clocks takes seconds. Each batch locks its clocks (skipping those an action holds:
     the next sweep takes them), so the alert level read is the truth, and raising it in the same
     transaction is what makes a rerun send nothing new; the unique (clock, level) reminder row
-    guards the rest."""
+    guards the rest. Due dates counted before their year's holidays were known are settled
+    first."""
+    provisional_clocks_settle()
     today = today or timezone.localdate()
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     due = (

@@ -267,3 +267,27 @@ def test_overdue_cases_are_on_the_supervision_list(make_case, leader, department
     # then only the late one is overdue
     assert list(supervision_list()["overdue"]) == [late]
     assert on_time not in supervision_list()["due_soon"]
+
+
+def test_a_return_window_counted_before_next_years_holidays_were_published_is_counted_again(
+    make_case, department
+):
+    # given a case delivered on 28 December 2026, before the 2027 holidays are in the table: its
+    # five working days to return it skip the weekend only, and count New Year's Day
+    from cases.clocks import clock_start
+    from workdays.models import CalendarYear, SpecialDay
+
+    CalendarYear.objects.filter(year=2027).delete()
+    SpecialDay.objects.filter(date__year=2027).delete()
+    delivered = datetime.date(2026, 12, 28)
+    clock = clock_start(case=make_case(), kind=ClockKind.RETURN, start=delivered, department_id=department.pk)
+    assert (clock.due_on, clock.provisional) == (datetime.date(2027, 1, 4), True)
+
+    # when the 2027 holidays arrive and the deadline sweep runs
+    SpecialDay.objects.create(date=datetime.date(2027, 1, 1), is_working_day=False, name="元旦")
+    CalendarYear.objects.create(year=2027, source="admin")
+    deadline_sweep(today=datetime.date(2026, 12, 30))
+
+    # then the window closes on its real fifth working day, no longer provisional
+    clock.refresh_from_db()
+    assert (clock.due_on, clock.provisional) == (datetime.date(2027, 1, 5), False)
