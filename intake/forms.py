@@ -16,7 +16,7 @@ from cases.models import Category, Place, SubjectArea
 from cases.services import CaseData
 
 from .models import ContactKind, Gender, IdType, Relation, Window
-from .services import Attendee, ContactData, PetitionerData, clean_contact, clean_identity
+from .services import MAX_PERSONS, Attendee, ContactData, PetitionerData, clean_contact, clean_identity
 
 
 def _looks_up(include: str) -> dict:
@@ -50,6 +50,7 @@ class VisitForm(forms.Form):
     persons = forms.IntegerField(
         label=_("Persons present"),
         min_value=1,
+        max_value=MAX_PERSONS,
         initial=1,
         help_text=_("Named or not."),
     )

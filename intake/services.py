@@ -52,6 +52,10 @@ from .validators import (
     parse_resident_id,
 )
 
+# Typing one digit too many must not register a crowd: a visit of more people than this is a
+# mistake, and the database's integer would not hold much more anyway.
+MAX_PERSONS = 10_000
+
 # A clash of tracking codes is one registration in a million (cases.services.new_tracking_code);
 # three in a row would mean the codes are not random.
 TRACKING_CODE_ATTEMPTS = 3
@@ -324,6 +328,9 @@ def _validate_visit(data: VisitData) -> None:
             )
             % {"count": max(named, 1)}
         ]
+    if data.persons > MAX_PERSONS:
+        message = _("At most %(max)d persons can be registered for one visit: check the number.")
+        errors["persons"] = [message % {"max": MAX_PERSONS}]
     if representatives > settings.MAX_REPRESENTATIVES:
         errors["representatives"] = [
             _("A group may name at most %(max)d representatives (Art. 20); %(count)d were named.")

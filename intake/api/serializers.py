@@ -19,6 +19,7 @@ from petition_desk.api_serializers import FieldsBuiltOnce
 
 from ..models import Attendance, ContactPoint, Petitioner, Visit, Window
 from ..services import (
+    MAX_PERSONS,
     Attendee,
     ContactData,
     PetitionerData,
@@ -27,9 +28,6 @@ from ..services import (
     clean_identity,
 )
 from ..validators import phone_lookup_key
-
-# Visit.persons is a PositiveIntegerField: the database's 32-bit limit.
-PERSONS_MAX = 2**31 - 1
 
 
 class ReferenceField(serializers.PrimaryKeyRelatedField):
@@ -201,7 +199,7 @@ class VisitCaseInputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
 class VisitInputSerializer(FieldsBuiltOnce, serializers.Serializer):
     window = ReferenceField(Window)
-    persons = serializers.IntegerField(max_value=PERSONS_MAX, help_text=_("Everyone who came, named or not."))
+    persons = serializers.IntegerField(max_value=MAX_PERSONS, help_text=_("Everyone who came, named or not."))
     visited_at = serializers.DateTimeField(required=False, allow_null=True, help_text=_("Defaults to now."))
     note = serializers.CharField(required=False, allow_blank=True, default="")
     attendees = AttendeeSerializer(many=True, required=False)

@@ -192,6 +192,14 @@ def test_fewer_persons_than_named_attendees_is_refused(reception_api, payload):
 
 
 @pytest.mark.django_db
+def test_more_persons_than_one_visit_can_hold_is_refused(reception_api, payload):
+    payload["persons"] = 10_001
+
+    message = gettext("Ensure this value is less than or equal to {max_value}.").format(max_value=10_000)
+    _assert_refused(reception_api, payload, {"persons": [message]})
+
+
+@pytest.mark.django_db
 def test_case_and_repeat_of_together_are_refused(reception_api, payload, make_visit):
     payload["repeat_of"] = make_visit().case.pk
 

@@ -286,6 +286,18 @@ def test_fewer_persons_than_people_named_is_refused(receptionist, reference):
     assert row_counts() == before
 
 
+def test_more_persons_than_one_visit_can_hold_is_refused(receptionist, reference):
+    before = row_counts()
+
+    with pytest.raises(ValidationError) as error:
+        register(receptionist, reference, attendees=[new_person("甲")], persons=10_001)
+
+    assert error.value.message_dict["persons"] == [
+        "At most 10000 persons can be registered for one visit: check the number."
+    ]
+    assert row_counts() == before
+
+
 def test_nobody_named_for_a_case_that_is_not_anonymous_is_refused(receptionist, reference):
     before = row_counts()
 

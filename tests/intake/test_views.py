@@ -268,6 +268,7 @@ def _too_large_pdf():
     return {"attachments": [SimpleUploadedFile("scan.pdf", PDF_BYTES + b" " * 200, "application/pdf")]}
 
 
+TOO_MANY_PERSONS = "Ensure this value is less than or equal to 10000."
 INVALID_INPUT = {
     "bad check digit": (
         {"people": [{"name": "沈桂英", "id_number": WOMAN_ID[:-1] + WRONG_CHECK_CHAR}]},
@@ -281,6 +282,9 @@ INVALID_INPUT = {
         {"people": [{"name": "徐丽"}, {"name": "徐建平"}], "persons": 1},
         "At least 2 persons came: the number of persons cannot be smaller.",
     ),
+    # One digit too many, or a number the database could not even hold (it was stored wrapped).
+    "persons: a typo": ({"persons": 10_001}, TOO_MANY_PERSONS),
+    "persons: beyond the database": ({"persons": 5_000_000_000}, TOO_MANY_PERSONS),
     "six representatives": (
         {
             "people": [{"name": f"工人{n}", "is_representative": True} for n in range(1, 7)],
