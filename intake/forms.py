@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cases.models import Category, Place, SubjectArea
 from cases.services import CaseData
+from petition_desk.validators import validate_record_date
 
 from .models import ContactKind, Gender, IdType, Relation, Window
 from .services import MAX_PERSONS, Attendee, ContactData, PetitionerData, clean_contact, clean_identity
@@ -45,6 +46,7 @@ class VisitForm(forms.Form):
     visited_at = forms.DateTimeField(
         label=_("Time of visit (empty: now)"),
         required=False,
+        validators=[validate_record_date],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
     )
     persons = forms.IntegerField(
@@ -301,7 +303,11 @@ class ContactForm(forms.Form):
 
 
 class TallyDateForm(forms.Form):
-    date = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"))
+    date = forms.DateField(
+        label=_("Date"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        validators=[validate_record_date],
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,6 +30,7 @@ from cases.services import (
     validate_case_data,
 )
 from cases.workflow import Action
+from petition_desk.validators import validate_record_date
 
 from . import crypto
 from .models import (
@@ -371,6 +372,10 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
     visited_at = data.visited_at or timezone.now()
     if visited_at > timezone.now() + datetime.timedelta(minutes=5):
         raise ValidationError({"visited_at": [_("A visit cannot be registered in the future.")]})
+    try:
+        validate_record_date(visited_at)
+    except ValidationError as error:
+        raise ValidationError({"visited_at": error.messages}) from None
     for attempt in itertools.count(1):
         tracking_code = new_tracking_code()
         try:

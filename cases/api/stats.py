@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 
 from accounts.api import reads_intake
 from petition_desk.api_errors import error_responses
+from petition_desk.validators import validate_record_date
 
 from ..statistics import (
     CountRow,
@@ -36,12 +37,16 @@ class StatisticsAccess(BasePermission):
 
 
 class PeriodQuerySerializer(serializers.Serializer):
-    to = serializers.DateField(help_text=gettext_lazy("The last day, YYYY-MM-DD, included."))
+    to = serializers.DateField(
+        validators=[validate_record_date], help_text=gettext_lazy("The last day, YYYY-MM-DD, included.")
+    )
 
     def get_fields(self):
         # `from` is a Python keyword, so the field cannot be declared as a class attribute.
         return {
-            "from": serializers.DateField(help_text=gettext_lazy("The first day, YYYY-MM-DD.")),
+            "from": serializers.DateField(
+                validators=[validate_record_date], help_text=gettext_lazy("The first day, YYYY-MM-DD.")
+            ),
             **super().get_fields(),
         }
 

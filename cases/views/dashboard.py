@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from accounts.api import reads_intake
+from petition_desk.validators import validate_record_date
 
 from .. import selectors
 from ..models import Satisfaction
@@ -35,12 +36,14 @@ RATING_COLOURS = {
 
 
 class PeriodForm(forms.Form):
-    to = forms.DateField(label=_("To"), widget=DATE_INPUT)
+    to = forms.DateField(label=_("To"), widget=DATE_INPUT, validators=[validate_record_date])
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # `from`, as in the API, is a Python keyword: it cannot be declared as a class attribute.
-        self.fields["from"] = forms.DateField(label=_("From"), widget=DATE_INPUT)
+        self.fields["from"] = forms.DateField(
+            label=_("From"), widget=DATE_INPUT, validators=[validate_record_date]
+        )
         self.order_fields(["from", "to"])
 
     def clean(self):

@@ -16,6 +16,7 @@ from cases.models import Case, Category, Place, SubjectArea
 from cases.references import reference_ids
 from cases.services import CaseData, validate_case_data
 from petition_desk.api_serializers import FieldsBuiltOnce
+from petition_desk.validators import validate_record_date
 
 from ..models import Attendance, ContactPoint, Petitioner, Visit, Window
 from ..services import (
@@ -200,7 +201,9 @@ class VisitCaseInputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 class VisitInputSerializer(FieldsBuiltOnce, serializers.Serializer):
     window = ReferenceField(Window)
     persons = serializers.IntegerField(max_value=MAX_PERSONS, help_text=_("Everyone who came, named or not."))
-    visited_at = serializers.DateTimeField(required=False, allow_null=True, help_text=_("Defaults to now."))
+    visited_at = serializers.DateTimeField(
+        required=False, allow_null=True, validators=[validate_record_date], help_text=_("Defaults to now.")
+    )
     note = serializers.CharField(required=False, allow_blank=True, default="")
     attendees = AttendeeSerializer(many=True, required=False)
     case = VisitCaseInputSerializer(
@@ -298,7 +301,9 @@ class VisitListSerializer(VisitSerializer):
 
 
 class DayQuerySerializer(serializers.Serializer):
-    date = serializers.DateField(required=False, help_text=_("YYYY-MM-DD; defaults to today."))
+    date = serializers.DateField(
+        required=False, validators=[validate_record_date], help_text=_("YYYY-MM-DD; defaults to today.")
+    )
 
 
 class VisitDayQuerySerializer(DayQuerySerializer):

@@ -81,6 +81,16 @@ def test_bad_date_is_refused_with_a_message(reception_api, date):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("path", [URL, "/api/v1/visits/"])
+def test_a_day_beyond_the_bureaus_records_is_refused(reception_api, path):
+    # 9999-12-31 was a server error: the day after it cannot be counted to.
+    response = reception_api.get(path, {"date": "9999-12-31"}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.json() == {"date": ["Enter a date between 2000-01-01 and 2099-12-31."]}
+
+
+@pytest.mark.django_db
 def test_figures_take_a_fixed_number_of_queries(admin_api, first_day, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         assert admin_api.get(URL, {"date": "2025-03-03"}).status_code == 200

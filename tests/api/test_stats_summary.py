@@ -3,6 +3,8 @@ import pytest
 from cases.models import Department
 from tests.cases.test_statistics import seed_march
 
+OUT_OF_RANGE = "Enter a date between 2000-01-01 and 2099-12-31."
+
 URL = "/api/v1/stats/summary/"
 
 
@@ -104,6 +106,8 @@ def test_a_leap_year_is_one_period(admin_api):
         ({"from": "2025-02-30", "to": "2025-03-31"}, {"from": "Date has wrong format."}),
         ({"from": "2025-03-31", "to": "2025-03-01"}, {"to": "The last day cannot be before the first."}),
         ({"from": "2024-01-01", "to": "2025-01-01"}, {"to": "A period is at most 366 days long."}),
+        # The last day Python can hold: its next day was a server error.
+        ({"from": "9999-12-31", "to": "9999-12-31"}, {"from": OUT_OF_RANGE, "to": OUT_OF_RANGE}),
     ],
 )
 def test_a_bad_period_is_refused_per_field(leader_api, query, errors):

@@ -268,6 +268,7 @@ def _too_large_pdf():
     return {"attachments": [SimpleUploadedFile("scan.pdf", PDF_BYTES + b" " * 200, "application/pdf")]}
 
 
+OUT_OF_RANGE = "Enter a date between 2000-01-01 and 2099-12-31."
 TOO_MANY_PERSONS = "Ensure this value is less than or equal to 10000."
 INVALID_INPUT = {
     "bad check digit": (
@@ -285,6 +286,8 @@ INVALID_INPUT = {
     # One digit too many, or a number the database could not even hold (it was stored wrapped).
     "persons: a typo": ({"persons": 10_001}, TOO_MANY_PERSONS),
     "persons: beyond the database": ({"persons": 5_000_000_000}, TOO_MANY_PERSONS),
+    # A year typed as 0202 made case number 202-000001.
+    "a visit in year 202": ({"visited_at": "0202-03-03T10:00"}, OUT_OF_RANGE),
     "six representatives": (
         {
             "people": [{"name": f"工人{n}", "is_representative": True} for n in range(1, 7)],
@@ -550,3 +553,11 @@ def test_the_desk_forms_follow_the_language_and_the_window(receptionist, referen
     english.post(reverse("intake:choose_window"), {"window": second.pk})
     page = english.get(reverse("intake:desk")).content.decode()
     assert f'<option value="{second.pk}" selected>2号窗口</option>' in page
+
+
+def test_the_tally_of_a_day_beyond_the_bureaus_records_says_so(receptionist):
+    # 9999-12-31 was a server error: the day after it cannot be counted to.
+    response = client_for(receptionist).get(reverse("intake:tally"), {"date": "9999-12-31"})
+
+    assert response.status_code == 200
+    assert OUT_OF_RANGE in page_text(response)
