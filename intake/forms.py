@@ -18,6 +18,7 @@ from petition_desk.validators import validate_record_date
 
 from .models import ContactKind, Gender, IdType, Relation, Window
 from .services import MAX_PERSONS, Attendee, ContactData, PetitionerData, clean_contact, clean_identity
+from .validators import is_landline
 
 
 def _looks_up(include: str) -> dict:
@@ -155,8 +156,7 @@ class PersonForm(forms.Form):
 
     @staticmethod
     def _phone(data) -> ContactData:
-        compact = data["mobile"].replace(" ", "").replace("-", "")
-        kind = ContactKind.LANDLINE if compact.startswith("0") else ContactKind.MOBILE
+        kind = ContactKind.LANDLINE if is_landline(data["mobile"]) else ContactKind.MOBILE
         return ContactData(
             kind=kind, value=data["mobile"], relation=data.get("phone_relation") or Relation.SELF
         )

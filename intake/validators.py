@@ -164,6 +164,12 @@ def normalise_landline(value: str) -> str:
     return f"{area}-{number}" + (f"-{extension}" if extension else "")
 
 
+def is_landline(value: str) -> bool:
+    """Whether a number typed in one phone box is a landline: an area code begins with 0, however
+    it is written ((0512), （０５１２）, 0512-)."""
+    return _SEPARATORS.sub("", _fold(value)).startswith("0")
+
+
 def phone_lookup_key(value: str) -> str | None:
     """The digits a phone is found by, whatever way it was typed; None if it is not a phone."""
     for normalise in (normalise_mobile, normalise_landline):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from cases.models import Attachment, Case, CaseEvent
 from cases.services import CaseData
-from intake.models import ContactPoint, Petitioner, Visit
+from intake.models import ContactKind, ContactPoint, Petitioner, Visit
 from intake.services import Attendee, ContactData, PetitionerData, VisitData, visit_register
 from intake.validators import id_check_char
 from tests.factories import PlaceFactory, UserFactory, WindowFactory
@@ -561,3 +561,20 @@ def test_the_tally_of_a_day_beyond_the_bureaus_records_says_so(receptionist):
 
     assert response.status_code == 200
     assert OUT_OF_RANGE in page_text(response)
+
+
+LANDLINES_AS_TYPED = ["(0512)63001234", "（０５１２）６３００１２３４", "０５１２－６３００１２３４"]
+
+
+@pytest.mark.parametrize("typed", LANDLINES_AS_TYPED)
+def test_a_landline_typed_with_brackets_or_full_width_digits_is_taken_at_the_desk(
+    receptionist, reference, typed
+):
+    # The petitioner's page and the API took these already; the desk took them for mobiles.
+    response = client_for(receptionist).post(
+        reverse("intake:desk"), desk_form(reference, [{"name": "沈桂英", "mobile": typed}])
+    )
+
+    assert response.status_code == 302
+    contact = ContactPoint.objects.get()
+    assert (contact.kind, contact.value) == (ContactKind.LANDLINE, "0512-63001234")
