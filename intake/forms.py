@@ -152,6 +152,11 @@ class PersonForm(forms.Form):
                 clean_contact(self._phone(data))
             except ValidationError as error:
                 self.add_error("mobile", error.message_dict.get("value", error.messages))
+        if data.get("address", "").strip():
+            try:
+                clean_contact(ContactData(kind=ContactKind.ADDRESS, value=data["address"]))
+            except ValidationError as error:
+                self.add_error("address", error.message_dict.get("value", error.messages))
         return data
 
     @staticmethod

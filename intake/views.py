@@ -35,7 +35,7 @@ def _show_errors(error: ValidationError, visit_form, case_form) -> None:
     for field, field_messages in error.message_dict.items():
         if field in case_form.fields and case_form.is_bound:
             case_form.add_error(field, field_messages)
-        elif field in visit_form.fields:
+        elif field in visit_form.fields and not visit_form.fields[field].widget.is_hidden:
             visit_form.add_error(field, field_messages)
         else:
             visit_form.add_error(None, field_messages)

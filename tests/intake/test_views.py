@@ -357,6 +357,25 @@ def test_a_refused_registration_keeps_what_was_typed(receptionist, reference):
     assert "原有住宅面临拆迁" in page_text(response)
 
 
+def test_a_short_address_is_marked_on_the_row_of_the_person_it_belongs_to(receptionist, reference):
+    people = [{"name": "工人甲", "address": "松陵街道某小区"}, {"name": "工人乙", "address": "黎里镇"}]
+
+    response = client_for(receptionist).post(reverse("intake:desk"), desk_form(reference, people, persons=2))
+
+    assert [form.errors for form in response.context["people"].forms] == [
+        {},
+        {"address": ["Write the address in full."]},
+    ]
+    assert not Visit.objects.exists()
+
+
+def test_a_repeat_linked_to_a_case_that_no_longer_exists_says_so(receptionist, reference):
+    response = client_for(receptionist).post(reverse("intake:desk"), desk_form(reference, repeat_of=999_999))
+
+    assert "The case to link to does not exist." in page_text(response)
+    assert not Visit.objects.exists()
+
+
 def test_choosing_a_window_keeps_it_for_the_session(receptionist, reference):
     other = WindowFactory(name="2号窗口", sort_order=1)
     client = client_for(receptionist)
