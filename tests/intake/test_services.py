@@ -806,7 +806,7 @@ def test_another_documents_number_is_normalised_and_masked(receptionist):
     )
 
     person.refresh_from_db()
-    assert (person.id_type, person.id_number, person.id_number_masked) == ("other", "H12345678", "H123*5678")
+    assert (person.id_type, person.id_number, person.id_number_masked) == ("other", "H12345678", "H******78")
     assert person.birth_date is None and person.gender == "unknown"
 
 

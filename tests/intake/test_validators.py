@@ -272,6 +272,24 @@ def test_a_short_document_number_is_masked_entirely(number, masked):
     assert mask_id_number(number) == masked
 
 
+@pytest.mark.parametrize(
+    ("number", "masked"),
+    [("E12345678", "E******78"), ("H1234567890", "H********90"), ("G12345678901", "G1********01")],
+)
+def test_a_passport_shows_a_third_of_its_number_at_most(number, masked):
+    assert mask_id_number(number) == masked
+
+
+@given(number=st.text(alphabet=string.ascii_uppercase + string.digits, min_size=4, max_size=30))
+def test_no_document_shows_more_than_a_third_of_its_number_or_eight_characters(number):
+    masked = mask_id_number(number)
+
+    assert len(masked) == len(number)
+    shown = len(masked) - masked.count("*")
+    assert shown <= max(len(number) // 3, 8 if len(number) >= 18 else 0)
+    assert all(m in ("*", c) for m, c in zip(masked, number, strict=True))
+
+
 # --- mobile -----------------------------------------------------------------------------------
 
 mobiles = st.builds(
