@@ -12,6 +12,7 @@ from notifications.services import leaders, notify
 
 from .clocks import clock_start, clocks_stop, running_clock
 from .models import Case, ClockKind, Extension, ExtensionState, ReplyOutcome, SupervisionNotice
+from .selectors import department_holds
 from .services import apply_action
 from .sign_off import MAX_EXTENSION_DAYS
 from .workflow import Action
@@ -197,6 +198,8 @@ def supervision_answer(*, case_id: int, actor: User, text: str) -> SupervisionNo
     _required(text, "text", _("Write your answer."))
 
     def open_notice(case: Case) -> None:
+        if not department_holds(case):
+            raise ValidationError(_("Your department returned this case: its supervision is not for you."))
         if not case.supervision_notices.filter(answered_at__isnull=True).exists():
             raise ValidationError(_("There is no supervision notice to answer."))
 

@@ -202,3 +202,19 @@ def supervision_list(*, today: datetime.date | None = None, now: datetime.dateti
             | Q(satisfaction_bureau=Satisfaction.DISSATISFIED)
         ).exclude(status=Status.CLOSED),
     }
+
+
+def department_holds(case: Case) -> bool:
+    """Whether the case's department holds it: `department` keeps naming the department a case
+    was last delivered to after that department returned it, until it is delivered elsewhere."""
+    if not case.department_id:
+        return False
+    last = (
+        CaseEvent.objects.filter(
+            case=case, action__in=[Action.DELIVER_FORWARDED, Action.DELIVER_ASSIGNED, Action.RETURN]
+        )
+        .order_by("-pk")
+        .values_list("action", flat=True)
+        .first()
+    )
+    return last != Action.RETURN

@@ -25,6 +25,7 @@ from .models import (
     SignOff,
     SupervisionNotice,
 )
+from .selectors import department_holds
 from .services import apply_action
 from .workflow import Action, transition_for
 
@@ -181,8 +182,8 @@ def case_supervise(*, case_id: int, leader: User, text: str) -> SupervisionNotic
         case = apply_action(case_id=case_id, actor=leader, action=Action.SUPERVISE, note=text)
         notice = SupervisionNotice.objects.create(case=case, text=text, sent_by=leader)
         # Only a department that holds the case can answer; after a return `department` still
-        # names the one that gave it back.
-        if case.department_id and transition_for(case.status, Action.ANSWER_SUPERVISION):
+        # names the one that gave it back, which is not told (it could not answer).
+        if department_holds(case) and transition_for(case.status, Action.ANSWER_SUPERVISION):
             notify(
                 recipients=department_staff(case.department_id),
                 kind=Kind.SUPERVISION,

@@ -369,6 +369,27 @@ def test_a_department_that_returned_the_case_is_not_asked_to_answer_for_it(
     assert not department_user.notifications.filter(kind=Kind.SUPERVISION).exists()
 
 
+def test_a_department_that_returned_a_case_answered_at_the_window_is_not_supervised_for_it(
+    received, leader, department_user
+):
+    # given 住建局 returned the case, and the leader answered the petitioner at the window
+    case_return(case_id=received.pk, actor=department_user, reason="非本局职责")
+    case_sign_off(
+        case_id=received.pk,
+        leader=leader,
+        data=SignOffData(decision=Decision.ANSWER_AT_WINDOW, instruction="当场答复"),
+    )
+
+    # when a leader supervises the concluded case
+    case_supervise(case_id=received.pk, leader=leader, text="请说明情况")
+
+    # then 住建局, which gave it back, is neither told nor allowed to answer
+    assert not department_user.notifications.filter(kind=Kind.SUPERVISION).exists()
+    with pytest.raises(ValidationError) as refused:
+        supervision_answer(case_id=received.pk, actor=department_user, text="我局已退回")
+    assert refused.value.messages == ["Your department returned this case: its supervision is not for you."]
+
+
 # --- another department --------------------------------------------------------------------------
 
 
