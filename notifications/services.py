@@ -3,6 +3,7 @@ need one. Called inside the caller's transaction. Emails are marked pending and 
 periodic sender (every 20 s): one task per notification would crowd the worker's queues after
 a sweep or a burst of sign-offs, for mail nobody reads within seconds anyway."""
 
+import datetime
 import logging
 import smtplib
 from collections.abc import Iterable
@@ -18,6 +19,8 @@ from accounts.models import Role, User
 from .models import DigestRun, Kind, Notification
 
 logger = logging.getLogger(__name__)
+
+DIGEST_SETTLE = datetime.timedelta(minutes=2)
 
 
 def notify(*, recipients: Iterable[User], kind: Kind, message: str, case=None, email: bool = False) -> int:
@@ -106,10 +109,15 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
 
 def leader_digest_send(*, now=None) -> int:
     """One notification per leader listing the cases submitted since the last digest; group
-    visits are left out, their leaders were told at once."""
+    visits are left out, their leaders were told at once.
+
+    A case's submission time is taken when its registration begins, and the registration may
+    commit after a digest has looked: counted up to `now` itself, such a case would fall before
+    the next digest's start and never be counted. So each digest counts up to DIGEST_SETTLE ago,
+    longer than a registration's transaction lasts."""
     from cases.models import Case, Status
 
-    now = now or timezone.now()
+    now = (now or timezone.now()) - DIGEST_SETTLE
     with transaction.atomic():
         last = DigestRun.objects.select_for_update().order_by("-until").first()
         since = last.until if last else None

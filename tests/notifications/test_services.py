@@ -14,6 +14,7 @@ from cases.sign_off import SignOffData, case_sign_off
 from notifications.models import Kind, Notification
 from notifications.selectors import notifications_for, unread_count
 from notifications.services import (
+    DIGEST_SETTLE,
     leader_digest_send,
     notification_mark_read,
     notifications_send_emails,
@@ -169,6 +170,22 @@ def test_an_ordinary_case_waits_for_the_digest(make_case, leader):
     assert not leader.notifications.exists()
 
 
+def settled() -> datetime.datetime:
+    """A digest's time late enough to count what was submitted until now."""
+    return timezone.now() + DIGEST_SETTLE
+
+
+def test_a_case_still_being_registered_when_a_digest_runs_is_counted_by_the_next(make_case, leader):
+    # given a case submitted half a minute ago, whose registration may not have committed yet
+    case = make_case()
+    case.submitted_at = timezone.now() - datetime.timedelta(seconds=30)
+    case.save(update_fields=["submitted_at"])
+
+    # when a digest runs now, it leaves the case to the next one, which counts it
+    assert leader_digest_send(now=timezone.now()) == 0
+    assert leader_digest_send(now=timezone.now() + datetime.timedelta(hours=1)) == 1
+
+
 def test_the_digest_counts_the_ordinary_cases_submitted_since_the_last_one(make_case, leader, department):
     # given two ordinary cases, a group visit and a case already signed off
     make_case(), make_case(), make_case(is_group=True)
@@ -181,7 +198,7 @@ def test_the_digest_counts_the_ordinary_cases_submitted_since_the_last_one(make_
     other_leader = UserFactory(username="leader2", role="leader")
 
     # when the digest runs
-    counted = leader_digest_send()
+    counted = leader_digest_send(now=settled())
 
     # then every leader is told of the two ordinary cases still waiting
     assert counted == 2
@@ -192,19 +209,19 @@ def test_the_digest_counts_the_ordinary_cases_submitted_since_the_last_one(make_
 
 def test_a_second_digest_with_nothing_new_sends_nothing(make_case, leader):
     make_case()
-    leader_digest_send()
+    leader_digest_send(now=settled())
 
-    assert leader_digest_send() == 0
+    assert leader_digest_send(now=settled() + datetime.timedelta(seconds=1)) == 0
 
     assert leader.notifications.filter(kind=Kind.DIGEST).count() == 1
 
 
 def test_the_next_digest_counts_only_what_came_since(make_case, leader):
     make_case(), make_case()
-    leader_digest_send(now=timezone.now())
+    leader_digest_send(now=settled())
 
     make_case()
-    counted = leader_digest_send(now=timezone.now() + datetime.timedelta(seconds=1))
+    counted = leader_digest_send(now=settled() + datetime.timedelta(seconds=1))
 
     assert counted == 1
     assert list(leader.notifications.filter(kind=Kind.DIGEST).values_list("message", flat=True)) == [
