@@ -30,6 +30,8 @@ from cases.services import (
     validate_case_data,
 )
 from cases.workflow import Action
+from notifications.models import Kind
+from notifications.services import leaders, notify
 from petition_desk.validators import validate_record_date
 
 from . import crypto
@@ -412,7 +414,9 @@ def _write_visit(
     with transaction.atomic(durable=True):
         petitioner_ids = _attendee_ids(data.attendees, new_people, receptionist, visited_at)
         if data.repeat_of is not None:
-            case = _link_repeat(data.repeat_of, petitioner_ids, receptionist)
+            case = _link_repeat(
+                data.repeat_of, petitioner_ids, receptionist, persons=data.persons, is_group=is_group
+            )
         else:
             case = case_create(
                 data=data.case,
@@ -473,12 +477,29 @@ def _attendee_ids(attendees, new_people, receptionist: User, visited_at: datetim
     return ids
 
 
-def _link_repeat(case_id: int, petitioner_ids: list[int], receptionist: User) -> Case:
+def _link_repeat(
+    case_id: int, petitioner_ids: list[int], receptionist: User, *, persons: int, is_group: bool
+) -> Case:
     if not Case.objects.filter(pk=case_id).exists():
         raise ValidationError({"repeat_of": [_("The case to link to does not exist.")]})
-    case = apply_action(case_id=case_id, actor=receptionist, action=Action.REPEAT_VISIT)
+    # A group that comes about a matter makes it a group matter: first in the sign-off queue, and
+    # the leaders told at once, as for a group visit's new case.
+    case = apply_action(
+        case_id=case_id,
+        actor=receptionist,
+        action=Action.REPEAT_VISIT,
+        changes={"is_group": True} if is_group else None,
+    )
     # Someone new may come about the same matter; they join the case's petitioners.
     case.petitioners.add(*petitioner_ids)
+    if is_group:
+        notify(
+            recipients=leaders(),
+            kind=Kind.GROUP_VISIT,
+            case=case,
+            message=_("A group of %(persons)d came again about case %(number)s.")
+            % {"persons": persons, "number": case.number},
+        )
     return case
 
 

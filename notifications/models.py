@@ -14,6 +14,7 @@ class Kind(models.TextChoices):
     RETURNED = "returned", _("Returned by department")
     EXTENSION = "extension", _("Extension")
     DISSATISFIED = "dissatisfied", _("Dissatisfied petitioner")
+    GROUP_VISIT = "group_visit", _("Group visit")
 
 
 class Notification(models.Model):

@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
 from cases.models import Attachment, Case
+from cases.selectors import sign_off_queue
 from cases.services import CaseData
 from intake.models import ContactPoint, Petitioner, Visit
 from intake.services import (
@@ -28,6 +29,7 @@ from intake.services import (
     petitioner_create,
     visit_register,
 )
+from notifications.models import Kind
 from tests.factories import PetitionerFactory, UserFactory, WindowFactory, resident_id_number
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -475,6 +477,45 @@ def test_someone_new_on_a_repeat_visit_joins_the_case(receptionist, reference):
 
     assert set(case.petitioners.values_list("name", flat=True)) == {"王秀英", "她的儿子"}
     assert repeat.petitioners.get().name == "她的儿子"
+
+
+def test_a_group_that_comes_again_makes_the_case_a_group_case_and_the_leaders_are_told(
+    receptionist, reference, leader
+):
+    # given her case, an ordinary one awaiting sign-off after another registered before it
+    earlier = register(receptionist, reference, attendees=[new_person("钱福根")]).case
+    case = register_woman(receptionist, reference).case
+    assert list(sign_off_queue()) == [earlier, case]
+
+    # when 32 of her neighbours come about the same matter, naming two of them
+    register(
+        receptionist,
+        reference,
+        attendees=[new_person("邻居甲"), new_person("邻居乙")],
+        persons=32,
+        case=None,
+        repeat_of=case.pk,
+    )
+
+    # then the case is a group case, first in the sign-off queue, and the leaders know at once
+    case.refresh_from_db()
+    assert case.is_group
+    assert list(sign_off_queue()) == [case, earlier]
+    told = leader.notifications.get(kind=Kind.GROUP_VISIT)
+    assert (told.case, told.message) == (case, f"A group of 32 came again about case {case.number}.")
+
+
+def test_an_ordinary_repeat_visit_tells_nobody(receptionist, reference, leader):
+    case = register_woman(receptionist, reference).case
+    woman = case.petitioners.get()
+
+    register(
+        receptionist, reference, attendees=[Attendee(petitioner_id=woman.pk)], case=None, repeat_of=case.pk
+    )
+
+    case.refresh_from_db()
+    assert not case.is_group
+    assert not leader.notifications.exists()
 
 
 def test_a_repeat_of_a_case_that_does_not_exist_is_refused(receptionist, reference):
