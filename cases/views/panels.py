@@ -162,7 +162,7 @@ def _shown(name: str, case: Case, record: Record) -> ShownPanel | None:
         return None
     if name == "extend" and record.pending_extension is not None:
         return None
-    if name == "answer_supervision" and record.open_notice is None:
+    if name == "answer_supervision" and (record.open_notice is None or not selectors.department_holds(case)):
         return None
     if name == "report":
         if case.report_due is None or ClockKind.REPORT not in running:

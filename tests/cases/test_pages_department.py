@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.forwarding import case_forward
-from cases.handling import case_accept, case_receive
+from cases.handling import case_accept, case_receive, case_return
 from cases.models import Attachment, Case, Clock, ClockKind, Decision, Extension, Status, SupervisionNotice
 from cases.sign_off import SignOffData, case_sign_off, case_supervise
 from tests.queries import session_queries
@@ -300,6 +300,20 @@ def test_the_department_answers_a_supervision_notice(accepted, leader, departmen
 
     notice = SupervisionNotice.objects.get()
     assert (notice.answer, notice.answered_by) == ("本周内答复", department_user)
+
+
+def test_a_department_that_returned_the_case_is_not_offered_to_answer_its_supervision(
+    received, leader, department_user
+):
+    # given 住建局 returned the case, the leader answered at the window and then supervised it
+    case_return(case_id=received.pk, actor=department_user, reason="非本局职责")
+    data = SignOffData(decision=Decision.ANSWER_AT_WINDOW, instruction="当场答复")
+    case_sign_off(case_id=received.pk, leader=leader, data=data)
+    case_supervise(case_id=received.pk, leader=leader, text="请说明情况")
+
+    page = client_for(department_user).get(reverse("cases:detail", args=[received.pk]))
+
+    assert "answer_supervision" not in panels(page)
 
 
 def test_an_action_not_allowed_in_the_state_is_refused_with_a_message(forwarded, department_user):
