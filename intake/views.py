@@ -97,10 +97,16 @@ def desk(request):
     )
 
 
+def _row_id(text: str) -> int | None:
+    """An id the page sent back, or None if it cannot be one: "²" passes isdigit() but not int(),
+    and an id past the column's 64 bits is refused by the database."""
+    return int(text) if text.isascii() and text.isdigit() and int(text) < 2**63 else None
+
+
 def _repeat_number(visit_form) -> str:
     """The number of the case a refused repeat visit was linked to, to show it again."""
-    repeat_of = str(visit_form["repeat_of"].value() or "")
-    if not repeat_of.isdigit():
+    repeat_of = _row_id(str(visit_form["repeat_of"].value() or ""))
+    if repeat_of is None:
         return ""
     return Case.objects.filter(pk=repeat_of).values_list("number", flat=True).first() or ""
 
@@ -138,7 +144,7 @@ def lookup(request):
         id_number=value("id_number"),
         phone=value("mobile") or value("phone"),
         name=value("name"),
-        place_id=int(place) if place.isdigit() else None,
+        place_id=_row_id(place),
     )
     return render(
         request,

@@ -307,4 +307,6 @@ class DayQuerySerializer(serializers.Serializer):
 
 
 class VisitDayQuerySerializer(DayQuerySerializer):
-    window = serializers.IntegerField(required=False, min_value=1, help_text=_("A window's id."))
+    window = serializers.IntegerField(
+        required=False, min_value=1, max_value=2**63 - 1, help_text=_("A window's id.")
+    )

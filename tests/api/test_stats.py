@@ -91,6 +91,14 @@ def test_a_day_beyond_the_bureaus_records_is_refused(reception_api, path):
 
 
 @pytest.mark.django_db
+def test_a_window_past_the_databases_integers_is_refused(reception_api):
+    response = reception_api.get("/api/v1/visits/", {"window": 10**20}, HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["window"]
+
+
+@pytest.mark.django_db
 def test_figures_take_a_fixed_number_of_queries(admin_api, first_day, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         assert admin_api.get(URL, {"date": "2025-03-03"}).status_code == 200

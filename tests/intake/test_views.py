@@ -597,3 +597,15 @@ def test_a_landline_typed_with_brackets_or_full_width_digits_is_taken_at_the_des
     assert response.status_code == 302
     contact = ContactPoint.objects.get()
     assert (contact.kind, contact.value) == (ContactKind.LANDLINE, "0512-63001234")
+
+
+def test_a_look_up_with_a_place_that_cannot_be_an_id_ignores_it(receptionist, reference):
+    # A crafted request: "²" is a digit to str.isdigit() but not to int(); it was a server error.
+    register_woman(receptionist, reference)
+
+    response = client_for(receptionist).get(
+        reverse("intake:lookup"), {"people-0-id_number": WOMAN_ID, "people-0-name": "沈桂英", "place": "²"}
+    )
+
+    assert response.status_code == 200
+    assert "沈桂英" in page_text(response)
