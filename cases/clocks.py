@@ -160,7 +160,9 @@ def _remind(clocks: list[Clock], today: datetime.date) -> int:
     notify_many(
         [
             (
-                staff.get(clock.department_id, []) if clock.department_id else bureau,
+                # A department with nobody active to read it: its reminder goes to the leaders,
+                # who can chase the department some other way, rather than to no one.
+                (staff.get(clock.department_id) or bureau) if clock.department_id else bureau,
                 clock.case,
                 messages[clock.pk],
             )

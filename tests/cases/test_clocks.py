@@ -150,6 +150,25 @@ def test_a_clock_due_within_three_days_sends_one_due_soon_reminder_to_the_depart
     assert reminders_to(leader) == []
 
 
+def test_a_reminder_for_a_department_with_nobody_active_goes_to_the_leaders(
+    make_case, leader, department, department_user
+):
+    # given a forwarded case, and 住建局's only user since deactivated
+    case = forward(make_case(), leader, department)
+    due = running(case)[ClockKind.NOTIFY_RECEIPT].due_on
+    department_user.is_active = False
+    department_user.save(update_fields=["is_active"])
+
+    # when the sweep runs three days before
+    deadline_sweep(today=due - 3 * DAY)
+
+    # then the leaders are reminded instead of no one
+    assert reminders_to(leader) == [
+        f"Case {case.number}: Tell the petitioner (15 days) is due on {due.isoformat()}."
+    ]
+    assert reminders_to(department_user) == []
+
+
 def test_a_clock_not_yet_due_within_three_days_sends_nothing(make_case, leader, department):
     case = forward(make_case(), leader, department)
     due = running(case)[ClockKind.NOTIFY_RECEIPT].due_on
