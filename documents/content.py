@@ -42,11 +42,12 @@ class Matter:
 def read_matter(case: Case) -> Matter:
     """The case's letters' common part, in two queries (the forwarding task issues two letters
     and is timed by the relay's benchmark)."""
-    first_visit = Visit.objects.filter(case=OuterRef("pk")).order_by("visited_at", "id")
+    # The most who came at once: a group that came again made the case a group case.
+    largest_visit = Visit.objects.filter(case=OuterRef("pk")).order_by("-persons", "visited_at", "id")
     names = (
         Case.objects.filter(pk=case.pk)
         .values("category__name", "category__is_accusation", "subject_area__name", "place__name")
-        .annotate(persons=Subquery(first_visit.values("persons")[:1]))
+        .annotate(persons=Subquery(largest_visit.values("persons")[:1]))
         .get()
     )
     return Matter(
@@ -92,7 +93,7 @@ def delivery_letter(matter: Matter, sign_off: SignOff) -> dict:
         "report_due": _day(sign_off.report_due),
         "identity_withheld": matter.identity_protected,
         "petitioners": [] if matter.identity_protected else matter.petitioners,
-        # The persons who came the first time: what the leader weighed.
+        # The most persons who came at once: what the leader weighed.
         "persons": matter.persons,
     }
 

@@ -9,8 +9,10 @@ from django.db import transaction
 from cases.forwarding import case_forward
 from cases.handling import case_return
 from cases.models import Decision
+from cases.services import CaseData
 from cases.sign_off import SignOffData, case_sign_off
 from documents.models import Document, DocumentKind, DocumentState
+from intake.services import Attendee, PetitionerData, VisitData, visit_register
 from tests.cases.steps import forward
 
 from .conftest import assign, extend, reply
@@ -149,6 +151,32 @@ def test_the_letter_to_the_department_withholds_an_accusers_name(make_case, lead
     # The petitioner's own notice still names her: it goes to her, not to the department.
     notice = case.documents.get(kind=DocumentKind.RECEIPT_NOTICE)
     assert [person["name"] for person in notice.content["petitioners"]] == ["王秀英"]
+
+
+def test_the_letter_counts_the_group_that_came_again_about_the_case(
+    receptionist, reference, leader, department
+):
+    # given her case, and 32 people who came back about it
+    def visit(persons: int, name: str, **fields):
+        attendee = Attendee(new=PetitionerData(name=name))
+        data = VisitData(window_id=reference["window"].pk, persons=persons, attendees=(attendee,), **fields)
+        return visit_register(data=data, receptionist=receptionist)
+
+    case_data = CaseData(
+        facts="住宅面临拆迁",
+        request="希望政府给予帮助",
+        category_id=reference["category"].pk,
+        subject_area_id=reference["subject_area"].pk,
+        place_id=reference["place"].pk,
+    )
+    case = visit(1, "王秀英", case=case_data).case
+    visit(32, "工人甲", repeat_of=case.pk)
+
+    # when it is forwarded, the letter says a group of 32 came, not one person
+    case = forward(case, leader, department)
+
+    letter = case.documents.get(kind=DocumentKind.FORWARDING_LETTER)
+    assert (letter.content["persons"], letter.content["case"]["is_group"]) == (32, True)
 
 
 def test_an_anonymous_petitioner_is_named_in_no_letter(make_case, leader, department):
