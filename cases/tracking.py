@@ -112,7 +112,9 @@ def case_for_tracking(code: str) -> PublicCase | None:
         return None
     stage = STAGES[case.status]
     latest = dict(
-        case.events.filter(action__in=[action for actions in DATE_ACTIONS.values() for action in actions])
+        case.events.filter(
+            action__in=[action for actions in DATE_ACTIONS.values() for action in actions] + [Action.RETURN]
+        )
         .values_list("action")
         .annotate(at=Max("created_at"))
         .order_by()
@@ -127,11 +129,21 @@ def case_for_tracking(code: str) -> PublicCase | None:
     forwarded_at = dates["forwarded_on"]
     if forwarded_at is not None:
         dates = {field: at if at and at >= forwarded_at else None for field, at in dates.items()}
+    # A department that returned the case (and was not sent it again) never handled it, though
+    # the case still names it: a case answered at the window after a return is concluded by the
+    # bureau, with no department's dates.
+    returned_at = latest.get(Action.RETURN)
+    if forwarded_at is None or (returned_at is not None and returned_at >= forwarded_at):
+        with_department = False
+        dates = {field: at if field == "concluded_on" else None for field, at in dates.items()}
     return PublicCase(
         tracking_code=case.tracking_code,
         stage=stage,
         department=case.department.name if with_department and case.department else None,
         registered_on=timezone.localdate(case.registered_at),
-        **{field: timezone.localdate(at) if at and with_department else None for field, at in dates.items()},
+        **{
+            field: timezone.localdate(at) if at and stage != Stage.WITH_BUREAU else None
+            for field, at in dates.items()
+        },
         reply_outcome=ReplyOutcome(case.reply_outcome) if case.reply_outcome else None,
     )

@@ -152,6 +152,27 @@ def test_a_case_answered_at_the_window_is_concluded_without_a_department(visitor
     )
 
 
+def test_a_case_a_department_returned_and_the_bureau_answered_names_no_department(
+    visitor, her_case, forward, department_user, leader
+):
+    # given 住建局 received the case and returned it, and the leader answered her at the window
+    forward(her_case)
+    case_receive(case_id=her_case.pk, actor=department_user)
+    case_return(case_id=her_case.pk, actor=department_user, reason="非本局职责")
+    case_sign_off(
+        case_id=her_case.pk,
+        leader=leader,
+        data=SignOffData(decision=Decision.ANSWER_AT_WINDOW, instruction="当场答复：政策已解释"),
+    )
+
+    public = case_for_tracking(her_case.tracking_code)
+
+    # then she reads that the bureau concluded it, not that 住建局 handled it
+    shown = (public.stage, public.department, public.forwarded_on, public.received_on, public.concluded_on)
+    assert shown == (Stage.CONCLUDED, None, None, None, timezone.localdate())
+    assert "住建局" not in page(visitor, her_case.tracking_code).content.decode()
+
+
 def test_nothing_personal_or_written_by_staff_is_shown(visitor, her_case, forward, department_user):
     # given a case forwarded with the leader's instruction and a handling note
     forward(her_case)
