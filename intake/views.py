@@ -135,6 +135,8 @@ def lookup(request):
 
     def value(suffix: str) -> str:
         for key, item in request.GET.items():
+            # PostgreSQL's text cannot hold NUL: nobody types one, and a crafted one was an error.
+            item = item.replace("\x00", "")
             if (key == suffix or key.endswith(f"-{suffix}")) and item.strip():
                 return item
         return ""
@@ -204,6 +206,6 @@ def tally(request):
 @role_required(*DESK_ROLES)
 @require_POST
 def choose_window(request):
-    window = get_object_or_404(Window, pk=request.POST.get("window"), is_active=True)
+    window = get_object_or_404(Window, pk=_row_id(request.POST.get("window", "")), is_active=True)
     request.session["window_id"] = window.pk
     return redirect("intake:desk")

@@ -12,13 +12,20 @@ from ..ledger import FORMATS, ledger_response
 from ..search import SearchPaginator, case_search, search_cases
 
 PAGE_SIZE = 25
+
+
+def typed(text: str) -> str:
+    # PostgreSQL's text cannot hold NUL: nobody types one, and a crafted one was a server error.
+    return text.replace("\x00", "").strip()
+
+
 staff = role_required(Role.RECEPTIONIST, Role.LEADER, Role.DEPARTMENT, Role.ADMINISTRATOR)
 
 
 @staff
 @require_GET
 def search_page(request):
-    query = request.GET.get("q", "").strip()
+    query = typed(request.GET.get("q", ""))
     search = search_cases(request.user, query)
     paginator = SearchPaginator(search, PAGE_SIZE)
     return render(
@@ -39,5 +46,5 @@ def search_export(request):
     file_format = request.GET.get("format")
     if file_format not in FORMATS:
         raise Http404
-    query = request.GET.get("q", "").strip()
+    query = typed(request.GET.get("q", ""))
     return ledger_response(case_search(request.user, query), user=request.user, file_format=file_format)

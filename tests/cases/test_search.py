@@ -250,6 +250,15 @@ def test_every_staff_role_opens_the_search_page(bureau, leader, receptionist, de
         assert bureau["housing"].number in response.content.decode()
 
 
+@pytest.mark.parametrize("path", ["cases:search", "cases:search_export"])
+def test_a_nul_character_in_the_query_is_ignored(bureau, leader, path):
+    # A crafted query: PostgreSQL's text cannot hold NUL, and it was a server error.
+    response = page_for(leader).get(reverse(path), {"q": "王秀\x00英", "format": "csv"})
+
+    assert response.status_code == 200
+    assert bureau["housing"].number in b"".join(response).decode("utf-8-sig")
+
+
 def test_the_search_page_needs_a_login():
     response = Client().get(reverse("cases:search"), {"q": "工资"})
     assert response.status_code == 302

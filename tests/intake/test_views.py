@@ -609,3 +609,18 @@ def test_a_look_up_with_a_place_that_cannot_be_an_id_ignores_it(receptionist, re
 
     assert response.status_code == 200
     assert "沈桂英" in page_text(response)
+
+
+def test_a_look_up_ignores_a_nul_character_and_a_window_that_cannot_be_one_is_not_found(
+    receptionist, reference
+):
+    # Crafted requests, both server errors before.
+    register_woman(receptionist, reference)
+    client = client_for(receptionist)
+
+    typed = {"people-0-name": "沈桂\x00英", "place": reference["place"].pk}
+    found = client.get(reverse("intake:lookup"), typed)
+    chosen = client.post(reverse("intake:choose_window"), {"window": "abc"})
+
+    assert (found.status_code, chosen.status_code) == (200, 404)
+    assert "沈桂英" in page_text(found)
