@@ -214,6 +214,19 @@ def test_logging_out_takes_a_post(client, receptionist):
     assert client.get(reverse("intake:desk")).status_code == 302
 
 
+def test_logging_out_after_the_session_has_ended_lands_on_the_login_page(client, receptionist):
+    # given a receptionist whose session ended while she was away from the desk
+    log_in(client, receptionist.username)
+    Session.objects.all().delete()
+    cache.clear()
+
+    # when she presses "Log out" on the page still open
+    response = client.post(reverse("logout"))
+
+    # then she is on the login page, not sent to log in only to be logged out (a 405 after it)
+    assert response.status_code == 302 and response["Location"] == reverse("login")
+
+
 def test_the_log_out_button_is_a_form_that_posts(client, receptionist):
     log_in(client, receptionist.username)
 
