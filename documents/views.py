@@ -4,6 +4,8 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
+from cases.selectors import cases_visible_to
+
 from .models import DocumentState
 from .selectors import case_documents, documents_visible_to
 
@@ -26,5 +28,7 @@ def document_pdf(request, pk: int):
 
 @require_GET
 def case_documents_panel(request, case_pk: int):
-    """The case page's list of letters; the page polls it while a letter is being prepared."""
-    return render(request, "documents/_case_documents.html", case_documents(request.user, case_pk))
+    """The case page's list of letters; the page polls it while a letter is being prepared.
+    A case the user may not see is not found, as its page is (DESIGN §3)."""
+    case = get_object_or_404(cases_visible_to(request.user).only("pk"), pk=case_pk)
+    return render(request, "documents/_case_documents.html", case_documents(request.user, case.pk))
