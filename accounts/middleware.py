@@ -4,6 +4,8 @@ from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLogi
 
 # Session key of the time (epoch seconds) the session's expiry was last renewed.
 RENEWED_AT = "renewed_at"
+# Sent by the requests a page makes on a timer (templates/documents/_case_documents.html).
+BACKGROUND_POLL_HEADER = "X-Background-Poll"
 
 
 class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
@@ -27,7 +29,9 @@ class SessionRenewalMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if request.user.is_authenticated:
+        # A page asking on its own (the letters panel while a letter is being prepared) is not
+        # the user's activity; renewed by it, a session left open would never end.
+        if request.user.is_authenticated and BACKGROUND_POLL_HEADER not in request.headers:
             now = int(time.time())
             if now - request.session.get(RENEWED_AT, 0) >= self.RENEW_AFTER_SECONDS:
                 request.session[RENEWED_AT] = now

@@ -1,10 +1,16 @@
 """The letters on the case page and in the API: who may open which (issue 4 §1; Art. 30)."""
 
+import datetime
+import time
+
 import pytest
+from django.contrib.sessions.models import Session
 from django.urls import reverse
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from accounts.middleware import RENEWED_AT
 from documents.models import DocumentKind, DocumentState
 from tests.cases.steps import forward
 from tests.factories import UserFactory
@@ -26,6 +32,28 @@ def test_the_case_page_shows_letters_being_prepared_and_asks_again(client, leade
     assert page.count('data-document-state="pending"') == 2
     assert f'hx-get="{reverse("documents:case_panel", args=[forwarded.pk])}"' in page
     assert "吴信转〔" in page
+
+
+def test_asking_again_for_the_letters_does_not_keep_an_idle_session_alive(client, leader, forwarded):
+    # given the leader's case page, open with a letter being prepared, and her session idle for
+    # 29 minutes
+    client.force_login(leader)
+    page = client.get(reverse("cases:detail", args=[forwarded.pk])).content.decode()
+    assert """hx-headers='{"X-Background-Poll": "1"}'""" in page
+    session = client.session
+    session[RENEWED_AT] = int(time.time()) - 29 * 60
+    session.save()
+    ends = timezone.now() + datetime.timedelta(minutes=1)
+    Session.objects.filter(pk=session.session_key).update(expire_date=ends)
+
+    # when the page asks again for the letters, as it does every two seconds
+    response = client.get(
+        reverse("documents:case_panel", args=[forwarded.pk]), headers={"X-Background-Poll": "1"}
+    )
+
+    # then her session still ends a minute from now
+    assert response.status_code == 200
+    assert Session.objects.get(pk=session.session_key).expire_date == ends
 
 
 @pytest.mark.pdf
