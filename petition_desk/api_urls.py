@@ -6,7 +6,14 @@ from rest_framework.routers import DefaultRouter
 from accounts.api import ObtainTokenView
 from cases.api.stats import StatsSummaryView
 from cases.api.tracking import TrackingView
-from cases.api.views import CaseViewSet, CategoryViewSet, DepartmentViewSet, PlaceViewSet, SubjectAreaViewSet
+from cases.api.views import (
+    CaseAttachmentView,
+    CaseViewSet,
+    CategoryViewSet,
+    DepartmentViewSet,
+    PlaceViewSet,
+    SubjectAreaViewSet,
+)
 from documents.api import DocumentPdfView
 from intake.api.stats import DailyTallyView
 from intake.api.views import PetitionerViewSet, VisitViewSet, WindowViewSet
@@ -29,5 +36,6 @@ urlpatterns = [
     path("stats/summary/", StatsSummaryView.as_view(), name="stats-summary"),
     path("track/<str:tracking_code>/", TrackingView.as_view(), name="track"),
     path("documents/<int:pk>/", DocumentPdfView.as_view(), name="document-pdf"),
+    path("cases/<int:case_pk>/attachments/<int:pk>/", CaseAttachmentView.as_view(), name="case-attachment"),
     *router.urls,
 ]

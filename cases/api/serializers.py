@@ -110,7 +110,7 @@ class AttachmentSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     @extend_schema_field({"type": "string", "format": "uri"})
     def get_url(self, attachment: Attachment) -> str | None:
         try:
-            path = reverse("cases:attachment", args=[attachment.case_id, attachment.pk])
+            path = reverse("api:case-attachment", args=[attachment.case_id, attachment.pk])
         except NoReverseMatch:
             return None
         request = self.context.get("request")

@@ -3,17 +3,22 @@ department staff another department's case is simply not in the queryset, hence 
 
 import django_filters
 from django.db.models import QuerySet
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.renderers import JSONRenderer
+from rest_framework.views import APIView
 
+from documents.api import FirstRendererNegotiation
 from petition_desk.api_errors import error_responses
 
 from ..ledger import FORMATS, XLSX_CONTENT_TYPE, ledger_response
 from ..models import (
+    Attachment,
     Case,
     Category,
     Department,
@@ -170,3 +175,30 @@ class CaseViewSet(CaseActionsMixin, viewsets.ReadOnlyModelViewSet):
             self.request.accepted_renderer = JSONRenderer()
             self.request.accepted_media_type = JSONRenderer.media_type
         return super().handle_exception(exc)
+
+
+class CaseAttachmentView(APIView):
+    """An attachment as uploaded, to a token as to a signed-in browser (cases.views.case's
+    attachment_download): after the same visibility check as the case."""
+
+    content_negotiation_class = FirstRendererNegotiation
+
+    @extend_schema(
+        operation_id="cases_attachment",
+        summary="A case's attachment",
+        description=(
+            "The scanned letter or photo as uploaded, listed with its `url` in the case detail's "
+            "`attachments`; 404 for a case the user may not see."
+        ),
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY, **error_responses(404)},
+        tags=["cases"],
+    )
+    def get(self, request, case_pk: int, pk: int):
+        case = get_object_or_404(cases_visible_to(request.user), pk=case_pk)
+        attachment = get_object_or_404(Attachment, pk=pk, case=case)
+        return FileResponse(
+            attachment.file.open("rb"),
+            content_type=attachment.content_type,
+            as_attachment=True,
+            filename=attachment.original_name,
+        )

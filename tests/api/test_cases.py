@@ -107,6 +107,22 @@ def test_list_does_not_query_per_case(leader_api, make_visit, department, django
 
 
 @pytest.mark.django_db
+def test_another_departments_attachment_does_not_exist(department_api, labour_case, receptionist):
+    attachment = Attachment.objects.create(
+        case=labour_case,
+        file=ContentFile(b"%PDF-1.4 letter", name="letter.pdf"),
+        original_name="来信.pdf",
+        content_type="application/pdf",
+        size=15,
+        uploaded_by=receptionist,
+    )
+
+    response = department_api.get(f"{URL}{labour_case.pk}/attachments/{attachment.pk}/")
+
+    assert response.status_code == 404
+
+
+@pytest.mark.django_db
 def test_detail_has_petitioners_visits_attachments_and_timeline(
     leader_api, housing_case, receptionist, make_visit
 ):
@@ -143,8 +159,12 @@ def test_detail_has_petitioners_visits_attachments_and_timeline(
         "type": "application/pdf",
         "size": 15,
         "uploaded_at": None,
-        "url": f"http://testserver/cases/{housing_case.pk}/attachments/{attachment.pk}/",
+        "url": f"http://testserver/api/v1/cases/{housing_case.pk}/attachments/{attachment.pk}/",
     }
+    # the link serves the file to the token that read the case
+    download = leader_api.get(listed["url"])
+    assert (download.status_code, download["Content-Type"]) == (200, "application/pdf")
+    assert b"".join(download.streaming_content) == b"%PDF-1.4 letter"
     assert [(e["action"], e["from_status"], e["to_status"], e["actor"]) for e in body["timeline"]] == [
         ("register", "", "registered", "张进军"),
         ("submit", "registered", "awaiting_sign_off", "张进军"),
