@@ -78,15 +78,15 @@ class DailyTallyView(APIView):
                     "date": "2025-03-03",
                     "ordinary": {"batches": 7, "persons": 9},
                     "group": {"batches": 1, "persons": 32},
-                    "new_cases": 8,
-                    "repeats": 0,
+                    "new_cases": 7,
+                    "repeats": 1,
                     "by_window": [
                         {
                             "window": "1号窗口",
                             "ordinary": {"batches": 7, "persons": 9},
                             "group": {"batches": 1, "persons": 32},
-                            "new_cases": 8,
-                            "repeats": 0,
+                            "new_cases": 7,
+                            "repeats": 1,
                         }
                     ],
                     "by_receptionist": [
@@ -94,8 +94,8 @@ class DailyTallyView(APIView):
                             "receptionist": "张进军",
                             "ordinary": {"batches": 7, "persons": 9},
                             "group": {"batches": 1, "persons": 32},
-                            "new_cases": 8,
-                            "repeats": 0,
+                            "new_cases": 7,
+                            "repeats": 1,
                         }
                     ],
                 },
