@@ -82,9 +82,10 @@ def _columns(hide_protected: bool) -> list[tuple[str, Callable[[Case], str]]]:
 
 
 def ledger_rows(queryset: QuerySet[Case], *, user: User) -> Iterator[list[str]]:
-    """The header, then one row per case in the list's order, every cell neutralised."""
+    """The header, then one row per case in the list's order, as text; each format keeps its
+    cells from running as formulas its own way."""
     columns = _columns(hide_protected=user.is_department_staff)
-    yield [neutralise(str(header)) for header, _value in columns]
+    yield [str(header) for header, _value in columns]
     people = Petitioner.objects.only("name", "id_number_masked").order_by("name", "id")
     cases = (
         queryset.select_related("category", "subject_area", "place", "department")
@@ -93,7 +94,7 @@ def ledger_rows(queryset: QuerySet[Case], *, user: User) -> Iterator[list[str]]:
         .prefetch_related(Prefetch("petitioners", queryset=people))
     )
     for case in cases.iterator(chunk_size=CHUNK_SIZE):
-        yield [neutralise(value(case)) for _header, value in columns]
+        yield [value(case) for _header, value in columns]
 
 
 def _filename(extension: str) -> str:
@@ -119,7 +120,7 @@ def _csv_lines(rows: Iterable[list[str]]) -> Iterator[str]:
     # The byte-order mark makes Excel read the file as UTF-8 rather than the local code page.
     yield "\ufeff"
     for row in rows:
-        yield writer.writerow(row)
+        yield writer.writerow([neutralise(cell) for cell in row])
 
 
 def csv_response(rows: Iterable[list[str]]) -> StreamingHttpResponse:
@@ -146,9 +147,13 @@ def xlsx_response(rows: Iterable[list[str]]) -> FileResponse:
     )
     sheet = workbook.add_worksheet(_("Ledger"))
     bold = workbook.add_format({"bold": True})
+    # What typing an apostrophe first does in Excel: the cell shows the text as it is (-5元, not
+    # '-5元) and stays text when it is edited, where a plain text cell would become a formula.
+    quoted = workbook.add_format({"quote_prefix": True})
     for index, row in enumerate(rows):
         for column, text in enumerate(row):
-            sheet.write_string(index, column, text, bold if index == 0 else None)
+            style = bold if index == 0 else quoted if text.startswith(FORMULA_STARTS) else None
+            sheet.write_string(index, column, text, style)
     workbook.close()
     file.seek(0)
     return FileResponse(file, as_attachment=True, filename=_filename("xlsx"), content_type=XLSX_CONTENT_TYPE)
