@@ -3,6 +3,7 @@ role (cases.workflow.allowed_actions) that the case's facts leave something to d
 
 from dataclasses import dataclass
 
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,6 +24,7 @@ from ..forms import (
     SupervisionAnswerForm,
 )
 from ..models import Case, ClockKind, ExtensionState
+from ..sign_off import MAX_EXTENSION_DAYS
 from ..workflow import Action, allowed_actions
 
 
@@ -141,6 +143,11 @@ class Record:
         return next((e for e in self.extensions if e.state == ExtensionState.PENDING), None)
 
     @property
+    def extension_days_left(self) -> int:
+        used = sum(e.days for e in self.extensions if e.state == ExtensionState.APPROVED)
+        return MAX_EXTENSION_DAYS - used
+
+    @property
     def open_notice(self):
         return next((n for n in self.notices if n.answered_at is None), None)
 
@@ -160,7 +167,14 @@ def _shown(name: str, case: Case, record: Record) -> ShownPanel | None:
     initial, help_text = {}, ""
     if name == "decide_extension" and record.pending_extension is None:
         return None
-    if name == "extend" and record.pending_extension is not None:
+    # What the service would refuse is not offered: a reply while an extension waits, an
+    # extension once the 30 days are used, a return once its five working days are over.
+    if name == "extend" and (record.pending_extension is not None or record.extension_days_left <= 0):
+        return None
+    if name == "reply" and record.pending_extension is not None:
+        return None
+    return_clock = running.get(ClockKind.RETURN)
+    if name == "return" and return_clock is not None and return_clock.due_on < timezone.localdate():
         return None
     if name == "answer_supervision" and (record.open_notice is None or not selectors.department_holds(case)):
         return None

@@ -12,9 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from cases.forwarding import case_forward
-from cases.handling import case_accept, case_receive, case_return
+from cases.handling import case_accept, case_receive, case_request_extension, case_return
 from cases.models import Attachment, Case, Clock, ClockKind, Decision, Extension, Status, SupervisionNotice
-from cases.sign_off import SignOffData, case_sign_off, case_supervise
+from cases.sign_off import SignOffData, case_sign_off, case_supervise, extension_decide
 from tests.queries import session_queries
 
 pytestmark = [pytest.mark.django_db]
@@ -209,7 +209,8 @@ def test_returning_after_five_working_days_is_refused_and_changes_nothing(receiv
     assert response.status_code == 200
     ended = (TODAY() - datetime.timedelta(days=1)).isoformat()
     assert texts(response) == [f"The five working days to return this case ended on {ended}."]
-    assert panels(response)["return"].form["reason"].value() == "不属于本部门职责"
+    # (from a page opened before the deadline: the page no longer offers the return)
+    assert "return" not in panels(response)
     received.refresh_from_db()
     assert (received.status, received.returns_count) == (Status.RECEIVED, 0)
     assert not received.events.filter(action="return").exists()
@@ -229,9 +230,31 @@ def test_an_extension_is_at_most_thirty_days(accepted, department_user):
         f"Extension asked on case {accepted.number}; it waits for a leader's approval."
     ]
     assert Extension.objects.get().days == 20
-    # One request at a time: the form gives way to the pending request.
+    # One request at a time: the form gives way to the pending request, and so does the reply,
+    # which would leave the request undecided for ever
     assert "extend" not in panels(response)
+    assert "reply" not in panels(response)
     assert "Awaiting approval" in response.content.decode()
+
+
+def test_no_extension_is_offered_once_the_thirty_days_are_used(accepted, department_user, leader):
+    case_request_extension(case_id=accepted.pk, actor=department_user, days=30, reason="需要协调")
+    extension_decide(case_id=accepted.pk, leader=leader, approve=True)
+
+    page = client_for(department_user).get(reverse("cases:detail", args=[accepted.pk]))
+
+    assert "extend" not in panels(page)
+    assert "reply" in panels(page)
+
+
+def test_no_return_is_offered_once_its_five_working_days_are_over(received, department_user):
+    yesterday = TODAY() - datetime.timedelta(days=1)
+    Clock.objects.filter(case=received, kind=ClockKind.RETURN).update(due_on=yesterday)
+
+    page = client_for(department_user).get(reverse("cases:detail", args=[received.pk]))
+
+    assert "return" not in panels(page)
+    assert "accept" in panels(page)
 
 
 def test_a_department_notes_replies_and_concludes(accepted, department_user):
