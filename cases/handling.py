@@ -1,8 +1,9 @@
 """What the receiving department does with a case (DESIGN §5; issue 3 §4)."""
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import User
@@ -28,6 +29,12 @@ def case_receive(*, case_id: int, actor: User) -> Case:
         return apply_action(case_id=case_id, actor=actor, action=Action.RECEIVE)
 
 
+def in_bureau_language():
+    """What the timeline keeps is read by everyone at the bureau in its language, not in the
+    language of the user who happened to write it (a department working in English)."""
+    return translation.override(settings.LANGUAGE_CODE)
+
+
 def case_accept(*, case_id: int, actor: User, note: str = "") -> Case:
     with transaction.atomic(durable=True):
         case = apply_action(case_id=case_id, actor=actor, action=Action.ACCEPT, note=note)
@@ -49,15 +56,16 @@ def case_decline(*, case_id: int, actor: User, reason: str, channel: str = "") -
                 {"channel": [_("The case is in litigation: name the court or legal channel.")]}
             )
 
-    note = (
-        reason
-        if not channel.strip()
-        else _("%(reason)s Proper channel: %(channel)s")
-        % {
-            "reason": reason,
-            "channel": channel,
-        }
-    )
+    with in_bureau_language():
+        note = (
+            reason
+            if not channel.strip()
+            else _("%(reason)s Proper channel: %(channel)s")
+            % {
+                "reason": reason,
+                "channel": channel,
+            }
+        )
     with transaction.atomic(durable=True):
         case = apply_action(
             case_id=case_id, actor=actor, action=Action.DECLINE, note=note, guard=channel_named
@@ -156,13 +164,15 @@ def case_reply(*, case_id: int, actor: User, outcome: ReplyOutcome, text: str) -
         if case.extensions.filter(state=ExtensionState.PENDING).exists():
             raise ValidationError(_("An extension awaits a leader's decision: reply once it is decided."))
 
+    with in_bureau_language():
+        reply_note = f"{ReplyOutcome(outcome).label}: {text}"
     with transaction.atomic(durable=True):
         case = apply_action(
             case_id=case_id,
             actor=actor,
             action=Action.REPLY,
             guard=no_extension_waiting,
-            note=f"{ReplyOutcome(outcome).label}: {text}",
+            note=reply_note,
             changes={"reply_outcome": outcome, "reply_text": text, "replied_at": now},
         )
         clocks_stop(case=case, kinds=[ClockKind.HANDLING])

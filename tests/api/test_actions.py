@@ -279,7 +279,7 @@ def test_decline_names_the_channel(case_at, department_api):
     ).json()
 
     assert body["status"] == "declined"
-    assert body["timeline"][-1]["note"] == "已进入诉讼程序 Proper channel: 区人民法院"
+    assert body["timeline"][-1]["note"] == "已进入诉讼程序 告知途径：区人民法院"
 
 
 def test_extension_asked_and_approved(case_at, department_api, leader_api):

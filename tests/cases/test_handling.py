@@ -156,7 +156,8 @@ def test_declining_a_case_in_litigation_needs_the_court_or_legal_channel(
     case_decline(case_id=case.pk, actor=department_user, reason="已进入诉讼程序", channel="吴江区人民法院")
     case.refresh_from_db()
     assert case.status == Status.DECLINED
-    assert case.events.last().note == "已进入诉讼程序 Proper channel: 吴江区人民法院"
+    # in the bureau's language, though the department works in English
+    assert case.events.last().note == "已进入诉讼程序 告知途径：吴江区人民法院"
     assert not case.clocks.filter(stopped_at__isnull=True).exists()
 
 
@@ -272,7 +273,7 @@ def test_the_department_replies_and_concludes(accepted, department_user):
     assert case.status == Status.CONCLUDED
     assert list(case.events.values_list("action", "note"))[-3:] == [
         ("note", "已约谈信访人"),
-        ("reply", "Explained: 依政策解释"),
+        ("reply", "解释说明: 依政策解释"),  # the bureau's language, whoever wrote it
         ("conclude", ""),
     ]
 

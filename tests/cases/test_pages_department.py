@@ -186,7 +186,7 @@ def test_declining_a_case_in_litigation_names_the_court(make_case, leader, depar
     )
 
     assert status_of(case) == Status.DECLINED
-    assert case.events.get(action="decline").note == "已进入诉讼程序 Proper channel: 区人民法院"
+    assert case.events.get(action="decline").note == "已进入诉讼程序 告知途径：区人民法院"
 
 
 def test_a_department_returns_a_case_within_five_working_days(received, department_user):
