@@ -88,3 +88,15 @@ def test_the_leader_signs_off_her_case_and_housing_receives_and_accepts_it(
     expect(page.get_by_role("region", name="Time limits")).to_contain_text("Handling (60 days)")
     her_case.refresh_from_db()
     assert (her_case.status, her_case.department.name) == (Status.ACCEPTED, "住建局")
+
+
+def test_the_printed_queue_is_the_list_without_the_batch_form(english: Page, live_server, her_case):
+    log_in(english, live_server, "leader")
+    english.goto(f"{live_server.url}/cases/sign-off/")
+    expect(english.get_by_role("button", name="Forward the ticked cases")).to_be_visible()
+
+    english.emulate_media(media="print")
+
+    expect(english.get_by_role("cell", name=her_case.number)).to_be_visible()
+    expect(english.get_by_role("button", name="Forward the ticked cases")).to_be_hidden()
+    expect(english.get_by_role("checkbox", name=f"Tick case {her_case.number}")).to_be_hidden()
