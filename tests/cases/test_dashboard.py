@@ -346,3 +346,15 @@ def test_anonymous_is_sent_to_log_in():
 
     assert response.status_code == 302
     assert response.url.startswith("/login/?next=/cases/dashboard/")
+
+
+def test_a_wrong_period_is_marked_beside_the_date_it_is_about(leader_client):
+    response = leader_client.get(URL, {"from": "2025-03-31", "to": "2025-03-01"})
+
+    # the message under the "To" field, which it describes (crispy-forms' rendering), once
+    page = response.content.decode()
+    field = re.search(r'<input type="date" name="to"[^>]*>', page).group()
+    assert 'aria-invalid="true"' in field and 'aria-describedby="id_to_error"' in field
+    feedback = re.search(r'<div id="id_to_error" class="invalid-feedback">(.*?)</div>', page, re.S).group(1)
+    assert "The last day cannot be before the first." in feedback
+    assert page.count('id="id_to_error"') == 1

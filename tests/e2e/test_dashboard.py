@@ -124,18 +124,18 @@ def test_the_leader_reads_the_days_figures_changes_the_period_and_prints(english
     expect_charts_drawn(page, ["Visits"])
 
     # Any range: the month so far brings today's figures back.
-    page.get_by_label("From", exact=True).fill(today.replace(day=1).isoformat())
-    page.get_by_label("To", exact=True).fill(today.isoformat())
+    page.get_by_label("From*", exact=True).fill(today.replace(day=1).isoformat())
+    page.get_by_label("To*", exact=True).fill(today.isoformat())
     page.get_by_role("button", name="Show").click()
     expect(page.locator("[data-figure=new_cases]")).to_have_text("2")
     expect_charts_drawn(page)
 
     # A period the wrong way round is explained, not counted.
-    page.get_by_label("From", exact=True).fill(today.isoformat())
-    page.get_by_label("To", exact=True).fill((today - datetime.timedelta(days=1)).isoformat())
+    page.get_by_label("From*", exact=True).fill(today.isoformat())
+    page.get_by_label("To*", exact=True).fill((today - datetime.timedelta(days=1)).isoformat())
     page.get_by_role("button", name="Show").click()
     expect(page.get_by_role("alert")).to_contain_text("To: The last day cannot be before the first.")
-    expect(page.get_by_label("To", exact=True)).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_label("To*", exact=True)).to_have_attribute("aria-invalid", "true")
 
     # The print view of today: no navigation, the bureau's name and the period in the title.
     page.get_by_role("link", name="Today", exact=True).click()
