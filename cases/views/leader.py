@@ -13,7 +13,7 @@ from accounts.models import Role
 from accounts.permissions import role_required
 
 from .. import selectors
-from ..forms import BatchSignOffForm
+from ..forms import BatchSignOffForm, ExtensionDecisionForm, SuperviseForm
 from ..models import ClockKind
 from ..services import TransitionNotAllowed
 from ..sign_off import case_sign_off, case_sign_off_many, case_supervise, extension_decide
@@ -99,6 +99,11 @@ def returned(request):
 @require_GET
 def extensions(request):
     page = _page(request, selectors.pending_extensions())
+    for extension in page:
+        # One form per row: ids of their own, the names the decision's view reads.
+        extension.decision_form = ExtensionDecisionForm(
+            prefix="decide_extension", auto_id=f"decide-extension-{extension.pk}-%s"
+        )
     return _render(request, "cases/extensions.html", "extensions", {"page": page})
 
 
@@ -110,6 +115,7 @@ def supervision(request):
         cases = list(cases[: SECTION_SIZE + 1])
         for case in cases:
             case.can_supervise = Action.SUPERVISE in allowed_actions(case.status, request.user.role)
+            case.supervise_form = SuperviseForm(prefix="supervise", auto_id=f"supervise-{key}-{case.pk}-%s")
         sections.append(
             {
                 "key": key,

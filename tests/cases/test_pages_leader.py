@@ -425,6 +425,22 @@ def test_an_overdue_case_is_on_the_supervision_list_and_gets_a_notice(accepted_c
     assert department_user.notifications.filter(kind="supervision", case=accepted_case).exists()
 
 
+def test_each_notice_on_the_supervision_list_has_its_own_labelled_box(accepted_case, leader):
+    # a case in two sections of the list: overdue, and returned twice
+    Clock.objects.filter(case=accepted_case, kind=ClockKind.HANDLING).update(
+        due_on=TODAY() - datetime.timedelta(days=2)
+    )
+    Case.objects.filter(pk=accepted_case.pk).update(returns_count=2)
+
+    page = client_for(leader).get(reverse("cases:supervision")).content.decode()
+
+    tags = re.findall(r'<textarea[^>]*name="supervise-text"[^>]*>', page)
+    boxes = [re.search(r'id="([^"]+)"', tag).group(1) for tag in tags]
+    assert len(boxes) == 2 and len(set(boxes)) == 2
+    for box in boxes:
+        assert re.search(rf'<label[^>]*\sfor="{box}"', page)
+
+
 def test_an_empty_supervision_notice_is_not_sent(accepted_case, leader):
     response = client_for(leader).post(
         reverse("cases:supervise", args=[accepted_case.pk]), {"supervise-text": " "}
