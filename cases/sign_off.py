@@ -13,6 +13,7 @@ from accounts.models import User
 from documents.services import documents_issue_for_extension
 from notifications.models import Kind
 from notifications.services import department_staff, notify
+from petition_desk.validators import validate_record_date
 
 from .clocks import ClockKind, clock_extend, clocks_stop
 from .models import (
@@ -60,6 +61,11 @@ def validate_sign_off(data: SignOffData) -> None:
             errors["report_due"] = [_("An assigned case needs the date its report is due.")]
         elif data.report_due <= timezone.localdate():
             errors["report_due"] = [_("The report cannot be due today or earlier.")]
+        else:
+            try:
+                validate_record_date(data.report_due)
+            except ValidationError as error:
+                errors["report_due"] = error.messages
     if data.decision in (Decision.ANSWER_AT_WINDOW, Decision.BACK_TO_WINDOW) and not data.instruction.strip():
         errors["instruction"] = [
             _("Say what the petitioner was told.")

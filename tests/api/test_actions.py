@@ -250,6 +250,19 @@ def test_assigned_case_reports_by_its_due_date(case_at, leader_api, department_a
     assert reported["timeline"][-1]["note"] == "已办结，报告如下"
 
 
+def test_a_report_due_beyond_the_bureaus_records_is_refused(leader_api, department, make_visit):
+    case = make_visit().case
+
+    data = {"decision": "assign", "department": department.pk, "instruction": "限期办结"}
+    data["report_due"] = "9999-12-31"
+    response = leader_api.post(url(case, "sign-off"), data, format="json", HTTP_ACCEPT_LANGUAGE="en")
+
+    assert response.status_code == 400
+    assert response.json() == {"report_due": ["Enter a date between 2000-01-01 and 2099-12-31."]}
+    case.refresh_from_db()
+    assert case.status == "awaiting_sign_off"
+
+
 def test_answered_at_the_window_is_concluded_at_once(leader_api, make_visit):
     case = make_visit().case
 
