@@ -162,21 +162,27 @@ def test_a_worker_killed_in_the_middle_of_forwarding_leaves_one_forwarding(
     wait_until(lambda: oldest_unacked_age(settings.REDIS_URL) > 1.5, what="the dead worker's message ages")
     second = workers(CELERY_VISIBILITY_TIMEOUT="1")
 
-    # then both messages are run and acknowledged, and the case was forwarded exactly once
+    # then both messages are run and acknowledged, and the case was forwarded exactly once. The
+    # worker's log: the dead worker's message (forward_case: the Forwarding's id, or None) and the
+    # relay's batch (forward_cases: how many it delivered). The log is read from the worker's
+    # pipe, and may lag behind the acknowledgement: wait for both lines too.
+    def succeeded(task: str) -> list[str]:
+        return re.findall(rf"{task}\[[^\]]+\] succeeded in \S+: (\S+)", second.output())
+
     wait_until(
         lambda: (
             in_inbox(case, department_user)
             and broker_queue(settings.REDIS_URL) == {"waiting": 0, "unacked": 0}
+            and succeeded("forward_case")
+            and succeeded("forward_cases")
         ),
         what=lambda: f"both messages are handled\n{second.output()}",
     )
     forwarding = Forwarding.objects.get()
     assert forwarding.sign_off_id == sign_off_id
     assert OutboxMessage.objects.get().state == OutboxState.DONE
-    # The worker's log: the dead worker's message (forward_case: the Forwarding's id, or None)
-    # and the relay's batch (forward_cases: how many it delivered); one of them delivered.
-    single = re.findall(r"forward_case\[[^\]]+\] succeeded in \S+: (\S+)", second.output())
-    batch = re.findall(r"forward_cases\[[^\]]+\] succeeded in \S+: (\S+)", second.output())
+    # one of them delivered
+    single, batch = succeeded("forward_case"), succeeded("forward_cases")
     assert (single, batch) in (([str(forwarding.pk)], ["0"]), (["None"], ["1"]))
 
 
