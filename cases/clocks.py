@@ -94,12 +94,10 @@ def provisional_clocks_settle() -> int:
     Returns how many due dates were settled; a rerun finds nothing to do."""
     settled = 0
     with transaction.atomic():
-        running = Clock.objects.filter(provisional=True, stopped_at__isnull=True)
+        working_day_kinds = [kind for kind, (_days, working) in LIMITS.items() if working]
+        running = Clock.objects.filter(provisional=True, stopped_at__isnull=True, kind__in=working_day_kinds)
         for clock in running.select_for_update(skip_locked=True):
-            days, working = LIMITS.get(clock.kind, (0, False))
-            if not working:
-                continue
-            due = add_working_days(clock.started_on, days)
+            due = due_date(clock.kind, clock.started_on)
             if due.provisional:
                 continue
             clock.due_on, clock.provisional = due.date, False

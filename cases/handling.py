@@ -1,5 +1,8 @@
 """What the receiving department does with a case (DESIGN §5; issue 3 §4)."""
 
+import datetime
+from collections.abc import Iterable
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -12,7 +15,7 @@ from notifications.models import Kind
 from notifications.services import leaders, notify
 
 from .clocks import clock_start, clocks_stop, running_clock
-from .models import Case, ClockKind, Extension, ExtensionState, ReplyOutcome, SupervisionNotice
+from .models import Case, Clock, ClockKind, Extension, ExtensionState, ReplyOutcome, SupervisionNotice
 from .selectors import department_holds
 from .services import apply_action
 from .sign_off import MAX_EXTENSION_DAYS
@@ -33,6 +36,16 @@ def in_bureau_language():
     """What the timeline keeps is read by everyone at the bureau in its language, not in the
     language of the user who happened to write it (a department working in English)."""
     return translation.override(settings.LANGUAGE_CODE)
+
+
+def return_window_over(clock: Clock | None, today: datetime.date) -> bool:
+    """Whether the five working days to return a case (its RETURN clock) have ended."""
+    return clock is not None and clock.due_on < today
+
+
+def extension_days_left(approved_days: Iterable[int]) -> int:
+    """What is left of the 30 days a case's handling may be extended by (Art. 34)."""
+    return MAX_EXTENSION_DAYS - sum(approved_days)
 
 
 def case_accept(*, case_id: int, actor: User, note: str = "") -> Case:
@@ -81,7 +94,7 @@ def case_return(*, case_id: int, actor: User, reason: str) -> Case:
 
     def within_return_window(case: Case) -> None:
         clock = running_clock(case, ClockKind.RETURN)
-        if clock is not None and clock.due_on < timezone.localdate():
+        if return_window_over(clock, timezone.localdate()):
             raise ValidationError(
                 _("The five working days to return this case ended on %(date)s.") % {"date": clock.due_on}
             )
@@ -115,8 +128,8 @@ def case_request_extension(*, case_id: int, actor: User, days: int, reason: str)
     def within_limit(case: Case) -> None:
         if case.extensions.filter(state=ExtensionState.PENDING).exists():
             raise ValidationError(_("An extension is already waiting for approval."))
-        used = sum(case.extensions.filter(state=ExtensionState.APPROVED).values_list("days", flat=True))
-        left = MAX_EXTENSION_DAYS - used
+        approved = case.extensions.filter(state=ExtensionState.APPROVED).values_list("days", flat=True)
+        left = extension_days_left(approved)
         if left <= 0:
             raise ValidationError({"days": [_("The 30 days of extension (Art. 34) are used up.")]})
         if not 1 <= days <= left:

@@ -9,6 +9,7 @@ from django.db import transaction
 
 from cases.models import Case
 from cases.services import CaseData, case_create
+from intake.services import Attendee, PetitionerData, VisitData, visit_register
 from tests.factories import (
     CategoryFactory,
     DepartmentFactory,
@@ -150,6 +151,36 @@ def make_case(receptionist, reference):
                 is_group=is_group,
                 submit=True,
             )
+
+    return make
+
+
+@pytest.fixture
+def make_visit(receptionist, reference):
+    """Register a visit through the service, as the window would: one new person by default."""
+
+    def make(*, persons=1, at=None, window=None, repeat_of=None, names=("王秀英",), by=None, **case_fields):
+        case = None
+        if repeat_of is None:
+            case = CaseData(
+                facts=case_fields.pop("facts", "拖欠工资数月"),
+                request=case_fields.pop("request", "支付工资"),
+                category_id=reference["category"].pk,
+                subject_area_id=reference["subject_area"].pk,
+                place_id=reference["place"].pk,
+                **case_fields,
+            )
+        return visit_register(
+            data=VisitData(
+                window_id=(window or reference["window"]).pk,
+                persons=persons,
+                attendees=tuple(Attendee(new=PetitionerData(name=name)) for name in names),
+                case=case,
+                repeat_of=repeat_of.pk if repeat_of else None,
+                visited_at=at,
+            ),
+            receptionist=by or receptionist,
+        )
 
     return make
 

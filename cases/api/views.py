@@ -3,8 +3,6 @@ department staff another department's case is simply not in the queryset, hence 
 
 import django_filters
 from django.db.models import QuerySet
-from django.http import FileResponse
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -18,7 +16,6 @@ from petition_desk.api_errors import error_responses
 
 from ..ledger import FORMATS, XLSX_CONTENT_TYPE, ledger_response
 from ..models import (
-    Attachment,
     Case,
     Category,
     Department,
@@ -28,6 +25,7 @@ from ..models import (
 )
 from ..search import case_search
 from ..selectors import case_detail_for, case_list_for, cases_visible_to
+from ..views.case import attachment_response
 from .actions import CaseActionsMixin
 from .examples import (
     CASE_DETAIL_EXAMPLES,
@@ -178,8 +176,7 @@ class CaseViewSet(CaseActionsMixin, viewsets.ReadOnlyModelViewSet):
 
 
 class CaseAttachmentView(APIView):
-    """An attachment as uploaded, to a token as to a signed-in browser (cases.views.case's
-    attachment_download): after the same visibility check as the case."""
+    """An attachment as uploaded, to a token as to a signed-in browser."""
 
     content_negotiation_class = FirstRendererNegotiation
 
@@ -194,11 +191,4 @@ class CaseAttachmentView(APIView):
         tags=["cases"],
     )
     def get(self, request, case_pk: int, pk: int):
-        case = get_object_or_404(cases_visible_to(request.user), pk=case_pk)
-        attachment = get_object_or_404(Attachment, pk=pk, case=case)
-        return FileResponse(
-            attachment.file.open("rb"),
-            content_type=attachment.content_type,
-            as_attachment=True,
-            filename=attachment.original_name,
-        )
+        return attachment_response(request.user, case_pk, pk, download=True)

@@ -121,11 +121,16 @@ def case_submit_view(request, pk: int):
 @require_GET
 def attachment_download(request, pk: int, attachment_pk: int):
     """Attachments leave only through here, after the same visibility check as the case."""
-    case = get_object_or_404(selectors.cases_visible_to(request.user), pk=pk)
-    attachment = get_object_or_404(Attachment, pk=attachment_pk, case=case)
+    return attachment_response(request.user, pk, attachment_pk, download=request.GET.get("download") == "1")
+
+
+def attachment_response(user, case_pk: int, pk: int, *, download: bool) -> FileResponse:
+    """The attachment as uploaded, after the same visibility check as the case (the API's too)."""
+    case = get_object_or_404(selectors.cases_visible_to(user), pk=case_pk)
+    attachment = get_object_or_404(Attachment, pk=pk, case=case)
     return FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,
-        as_attachment=request.GET.get("download") == "1",
+        as_attachment=download,
         filename=attachment.original_name,
     )

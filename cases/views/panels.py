@@ -23,8 +23,8 @@ from ..forms import (
     SuperviseForm,
     SupervisionAnswerForm,
 )
+from ..handling import extension_days_left, return_window_over
 from ..models import Case, ClockKind, ExtensionState
-from ..sign_off import MAX_EXTENSION_DAYS
 from ..workflow import Action, allowed_actions
 
 
@@ -144,8 +144,7 @@ class Record:
 
     @property
     def extension_days_left(self) -> int:
-        used = sum(e.days for e in self.extensions if e.state == ExtensionState.APPROVED)
-        return MAX_EXTENSION_DAYS - used
+        return extension_days_left(e.days for e in self.extensions if e.state == ExtensionState.APPROVED)
 
     @property
     def open_notice(self):
@@ -173,8 +172,7 @@ def _shown(name: str, case: Case, record: Record) -> ShownPanel | None:
         return None
     if name == "reply" and record.pending_extension is not None:
         return None
-    return_clock = running.get(ClockKind.RETURN)
-    if name == "return" and return_clock is not None and return_clock.due_on < timezone.localdate():
+    if name == "return" and return_window_over(running.get(ClockKind.RETURN), timezone.localdate()):
         return None
     if name == "answer_supervision" and (record.open_notice is None or not selectors.department_holds(case)):
         return None

@@ -106,16 +106,21 @@ def test_list_does_not_query_per_case(leader_api, make_visit, department, django
 # --- detail ------------------------------------------------------------------------------------
 
 
-@pytest.mark.django_db
-def test_another_departments_attachment_does_not_exist(department_api, labour_case, receptionist):
-    attachment = Attachment.objects.create(
-        case=labour_case,
+def attach_letter(case, receptionist) -> Attachment:
+    """Her scanned letter, as the window attaches it."""
+    return Attachment.objects.create(
+        case=case,
         file=ContentFile(b"%PDF-1.4 letter", name="letter.pdf"),
         original_name="来信.pdf",
         content_type="application/pdf",
         size=15,
         uploaded_by=receptionist,
     )
+
+
+@pytest.mark.django_db
+def test_another_departments_attachment_does_not_exist(department_api, labour_case, receptionist):
+    attachment = attach_letter(labour_case, receptionist)
 
     response = department_api.get(f"{URL}{labour_case.pk}/attachments/{attachment.pk}/")
 
@@ -133,14 +138,7 @@ def test_detail_has_petitioners_visits_attachments_and_timeline(
         added_by=receptionist,
     )
     repeat = make_visit(repeat_of=housing_case, names=("李强",))
-    attachment = Attachment.objects.create(
-        case=housing_case,
-        file=ContentFile(b"%PDF-1.4 letter", name="letter.pdf"),
-        original_name="来信.pdf",
-        content_type="application/pdf",
-        size=15,
-        uploaded_by=receptionist,
-    )
+    attachment = attach_letter(housing_case, receptionist)
 
     response = leader_api.get(f"{URL}{housing_case.pk}/")
 

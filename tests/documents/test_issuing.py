@@ -9,10 +9,8 @@ from django.db import transaction
 from cases.forwarding import case_forward
 from cases.handling import case_return
 from cases.models import Decision
-from cases.services import CaseData
 from cases.sign_off import SignOffData, case_sign_off
 from documents.models import Document, DocumentKind, DocumentState
-from intake.services import Attendee, PetitionerData, VisitData, visit_register
 from tests.cases.steps import forward
 
 from .conftest import assign, extend, reply
@@ -153,24 +151,10 @@ def test_the_letter_to_the_department_withholds_an_accusers_name(make_case, lead
     assert [person["name"] for person in notice.content["petitioners"]] == ["王秀英"]
 
 
-def test_the_letter_counts_the_group_that_came_again_about_the_case(
-    receptionist, reference, leader, department
-):
+def test_the_letter_counts_the_group_that_came_again_about_the_case(make_visit, leader, department):
     # given her case, and 32 people who came back about it
-    def visit(persons: int, name: str, **fields):
-        attendee = Attendee(new=PetitionerData(name=name))
-        data = VisitData(window_id=reference["window"].pk, persons=persons, attendees=(attendee,), **fields)
-        return visit_register(data=data, receptionist=receptionist)
-
-    case_data = CaseData(
-        facts="住宅面临拆迁",
-        request="希望政府给予帮助",
-        category_id=reference["category"].pk,
-        subject_area_id=reference["subject_area"].pk,
-        place_id=reference["place"].pk,
-    )
-    case = visit(1, "王秀英", case=case_data).case
-    visit(32, "工人甲", repeat_of=case.pk)
+    case = make_visit(facts="住宅面临拆迁", request="希望政府给予帮助").case
+    make_visit(persons=32, names=("工人甲",), repeat_of=case)
 
     # when it is forwarded, the letter says a group of 32 came, not one person
     case = forward(case, leader, department)
