@@ -10,11 +10,13 @@ import os
 # its PostgreSQL session: the look-up's p50 fell from 3.7–4.2 to 2.3–3.2 ms (bench/README.md,
 # session 7). The reverse proxy keeps its connections to gunicorn open too (README: Deploying).
 # One thread per worker by default: on two cores, threads sharing a worker's interpreter lock
-# registered fewer visits a second than as many workers with one thread each.
-worker_class = "gthread"
+# registered fewer visits a second than as many workers with one thread each. gunicorn's own
+# threaded worker takes new connections even while its thread is busy, so a request could wait
+# behind another while a worker sat idle; ours listens only while it has a thread free.
+worker_class = "petition_desk.gunicorn_worker.FreeThreadWorker"
 keepalive = 5  # seconds an idle connection stays open; a reverse proxy must close its own sooner
 # A sync worker stuck in a request was killed after `timeout`; a threaded worker's main loop keeps
-# answering gunicorn's arbiter while its thread is stuck, and keeps accepting connections for it.
+# answering gunicorn's arbiter while its thread is stuck, and is not killed.
 # So the web's database statements, where a request can hang (a lock held elsewhere), are bounded
 # instead: set before the workers load Django, read by the settings (README: configuration).
 os.environ.setdefault("DB_STATEMENT_TIMEOUT", "30")

@@ -58,7 +58,7 @@ def parse_args() -> argparse.Namespace:
     parser.add_argument("--min-petitioners", type=int, default=900_000, help="refuse a smaller database")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
     # start_gunicorn reads these from the arguments it is given.
-    parser.set_defaults(worker_class="gthread", threads=1, statement_timeout=5000)
+    parser.set_defaults(worker_class="free-thread", threads=1, statement_timeout=5000)
     return parser.parse_args()
 
 

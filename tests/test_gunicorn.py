@@ -106,3 +106,86 @@ def test_the_site_keeps_a_clients_connection_open_between_requests(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+HELD_APP = """
+import os
+import time
+from pathlib import Path
+
+STARTED = Path(os.environ["HELD_APP_DIR"]) / "started"
+RELEASED = Path(os.environ["HELD_APP_DIR"]) / "released"
+
+
+def app(environ, start_response):
+    if environ["PATH_INFO"] == "/held":
+        STARTED.write_text(str(os.getpid()))
+        deadline = time.monotonic() + 60
+        while not RELEASED.exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+    body = str(os.getpid()).encode()
+    start_response("200 OK", [("Content-Length", str(len(body)))])
+    return [body]
+"""
+
+
+def test_a_worker_busy_with_a_request_leaves_new_connections_to_an_idle_one(tmp_path):
+    """A letter being rendered must not hold up a receptionist whose browser opens a connection
+    meanwhile: gunicorn's own threaded worker took it and made it wait (gunicorn issue 3433)."""
+    (tmp_path / "held_app.py").write_text(HELD_APP)
+    port = free_port()
+    server = subprocess.Popen(
+        [
+            Path(sys.executable).parent / "gunicorn",
+            "held_app:app",
+            "--pythonpath",
+            str(tmp_path),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+        ],
+        cwd=ROOT,  # reads gunicorn.conf.py, as deployed
+        env={**os.environ, "HELD_APP_DIR": str(tmp_path)},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def get(connection, path):
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read().decode()
+
+    def started() -> bool:
+        try:
+            return get(http.client.HTTPConnection("127.0.0.1", port, timeout=5), "/")[0] == 200
+        except ConnectionRefusedError:
+            return False
+
+    try:
+        wait_until(started, what="gunicorn did not start")
+        # given one worker busy with a request that does not end until the test says so
+        held = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        held.request("GET", "/held")
+        busy_pid = wait_until(
+            lambda: (tmp_path / "started").exists() and (tmp_path / "started").read_text(),
+            what="the held request never started",
+        )
+
+        # when new connections come, each is answered at once, by the other worker
+        answers = []
+        for _ in range(10):
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            answers.append(get(connection, "/"))
+            connection.close()
+        assert {status for status, _pid in answers} == {200}
+        assert busy_pid not in {pid for _status, pid in answers}
+
+        # and the held request is answered once it is let go
+        (tmp_path / "released").touch()
+        response = held.getresponse()
+        assert (response.status, response.read().decode()) == (200, busy_pid)
+    finally:
+        (tmp_path / "released").touch()
+        server.terminate()
+        server.wait(timeout=30)
