@@ -2,7 +2,8 @@
 marked as such run inside the caller's transaction (visit registration creates a case)."""
 
 import secrets
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -56,7 +57,8 @@ class CaseData:
 def next_case_number(*, year: int) -> str:
     """Within the caller's transaction: one upsert takes the year's next number and keeps its
     counter row locked until commit, so numbers are unique and without gaps from rolled-back
-    registrations. PostgreSQL and SQLite (3.35+) both speak this dialect."""
+    registrations. Every other registration waits for that lock: take the number last
+    (case_registration). PostgreSQL and SQLite (3.35+) both speak this dialect."""
     table = CaseNumberCounter._meta.db_table
     with connection.cursor() as cursor:
         cursor.execute(
@@ -66,6 +68,22 @@ def next_case_number(*, year: int) -> str:
         )
         (last,) = cursor.fetchone()
     return f"{year}-{last:06d}"
+
+
+def reserved_case_id() -> int:
+    """Within the caller's transaction: the id of a case to be written later in it."""
+    table = Case._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
+        else:
+            # SQLite's AUTOINCREMENT keeps the highest id given in sqlite_sequence. Its
+            # transactions are IMMEDIATE (settings): no other one writes before this one commits.
+            cursor.execute(
+                "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0) + 1", [table]
+            )
+        (case_id,) = cursor.fetchone()
+    return case_id
 
 
 def new_tracking_code() -> str:
@@ -93,7 +111,8 @@ def record_event(
     )
 
 
-def case_create(
+@contextmanager
+def case_registration(
     *,
     data: CaseData,
     registered_by: User,
@@ -102,19 +121,25 @@ def case_create(
     at=None,
     submit: bool = False,
     tracking_code: str | None = None,
-) -> Case:
+) -> Iterator[Case]:
     """Within the caller's transaction (visit registration): a new case, registered and, with
-    `submit`, sent for sign-off at once. Nobody else can see the new row yet, so the submission
-    is checked against the transition table without locking it. A `tracking_code` already taken
-    fails the insert with IntegrityError (see new_tracking_code)."""
+    `submit`, sent for sign-off at once. The block gets the case with its id but not yet written,
+    to write the rows that refer to it (the visit); when the block ends the case takes its number
+    and is written, the transaction's last statements. The number's counter row stays locked from
+    then until commit, and every other registration waits for it: taken first, it made four
+    windows registering at once wait for each other's whole registration (bench/README.md).
+    Django declares foreign keys deferred, checked at commit, so the rows may precede the case.
+    Nobody else can see the new case yet, so the submission is checked against the transition
+    table without locking it. A `tracking_code` already taken fails the insert with
+    IntegrityError (see new_tracking_code)."""
     registered_at = at or timezone.now()
     actions = [(Action.REGISTER, "", Status.REGISTERED)]
     if submit:
         transition = transition_for(Status.REGISTERED, Action.SUBMIT)
         _check_role(registered_by, transition.roles)
         actions.append((Action.SUBMIT, Status.REGISTERED, transition.to))
-    case = Case.objects.create(
-        number=next_case_number(year=timezone.localtime(registered_at).year),
+    case = Case(
+        pk=reserved_case_id(),
         tracking_code=tracking_code or new_tracking_code(),
         status=actions[-1][2],
         submitted_at=timezone.now() if submit else None,
@@ -149,8 +174,17 @@ def case_create(
         for action, from_status, to_status in actions
     )
     clock_start(case=case, kind=ClockKind.FORWARD, start=timezone.localdate(registered_at))
+    yield case
+    case.number = next_case_number(year=timezone.localtime(registered_at).year)
+    case.save(force_insert=True)
     if submit:
         notify_awaiting_sign_off(case)
+
+
+def case_create(**registration) -> Case:
+    """case_registration with nothing else to write: see there for the arguments."""
+    with case_registration(**registration) as case:
+        pass
     return case
 
 

@@ -24,7 +24,7 @@ from cases.references import reference_ids
 from cases.services import (
     CaseData,
     apply_action,
-    case_create,
+    case_registration,
     new_tracking_code,
     tracking_code_taken,
     validate_case_data,
@@ -417,16 +417,16 @@ def _write_visit(
             case = _link_repeat(
                 data.repeat_of, petitioner_ids, receptionist, persons=data.persons, is_group=is_group
             )
-        else:
-            case = case_create(
-                data=data.case,
-                registered_by=receptionist,
-                petitioner_ids=petitioner_ids,
-                is_group=is_group,
-                at=visited_at,
-                submit=True,
-                tracking_code=tracking_code,
-            )
+            return _visit_create(data, case, petitioner_ids, receptionist, visited_at, is_group)
+        with case_registration(
+            data=data.case,
+            registered_by=receptionist,
+            petitioner_ids=petitioner_ids,
+            is_group=is_group,
+            at=visited_at,
+            submit=True,
+            tracking_code=tracking_code,
+        ) as case:
             for upload, mime in attachments:
                 Attachment.objects.create(
                     case=case,
@@ -436,21 +436,33 @@ def _write_visit(
                     size=upload.size,
                     uploaded_by=receptionist,
                 )
-        visit = Visit.objects.create(
-            visited_at=visited_at,
-            window_id=data.window_id,
-            receptionist=receptionist,
-            case=case,
-            persons=data.persons,
-            is_group=is_group,
-            is_repeat=data.repeat_of is not None,
-            note=data.note.strip(),
-        )
-        visit.attendances_registered = Attendance.objects.bulk_create(
-            Attendance(visit=visit, petitioner_id=petitioner_id, is_representative=attendee.is_representative)
-            for attendee, petitioner_id in zip(data.attendees, petitioner_ids, strict=True)
-        )
+            visit = _visit_create(data, case, petitioner_ids, receptionist, visited_at, is_group)
         return visit
+
+
+def _visit_create(
+    data: VisitData,
+    case: Case,
+    petitioner_ids: list[int],
+    receptionist: User,
+    visited_at: datetime.datetime,
+    is_group: bool,
+) -> Visit:
+    visit = Visit.objects.create(
+        visited_at=visited_at,
+        window_id=data.window_id,
+        receptionist=receptionist,
+        case=case,
+        persons=data.persons,
+        is_group=is_group,
+        is_repeat=data.repeat_of is not None,
+        note=data.note.strip(),
+    )
+    visit.attendances_registered = Attendance.objects.bulk_create(
+        Attendance(visit=visit, petitioner_id=petitioner_id, is_representative=attendee.is_representative)
+        for attendee, petitioner_id in zip(data.attendees, petitioner_ids, strict=True)
+    )
+    return visit
 
 
 def _attendee_ids(attendees, new_people, receptionist: User, visited_at: datetime.datetime) -> list[int]:
