@@ -151,7 +151,8 @@ class Visit(models.Model):
 class Attendance(models.Model):
     """A named person present at a visit, and whether the group chose them as representative."""
 
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attendances")
+    # db_index=False: the unique (visit, petitioner) constraint leads with the visit and serves it.
+    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attendances", db_index=False)
     petitioner = models.ForeignKey(Petitioner, on_delete=models.PROTECT, related_name="attendances")
     is_representative = models.BooleanField(_("representative"), default=False)
 
