@@ -427,16 +427,19 @@ def _write_visit(
             submit=True,
             tracking_code=tracking_code,
         ) as case:
-            for upload, mime in attachments:
-                Attachment.objects.create(
-                    case=case,
-                    file=upload,
-                    original_name=upload.name[:200],
-                    content_type=mime,
-                    size=upload.size,
-                    uploaded_by=receptionist,
-                )
             visit = _visit_create(data, case, petitioner_ids, receptionist, visited_at, is_group)
+        # Stored once the case row is in. A tracking code already taken refuses that row, and
+        # visit_register tries again with the same uploads: none may be stored by then, nor moved
+        # away (storage moves an upload above FILE_UPLOAD_MAX_MEMORY_SIZE, a temporary file).
+        for upload, mime in attachments:
+            Attachment.objects.create(
+                case=case,
+                file=upload,
+                original_name=upload.name[:200],
+                content_type=mime,
+                size=upload.size,
+                uploaded_by=receptionist,
+            )
         return visit
 
 

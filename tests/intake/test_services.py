@@ -12,7 +12,7 @@ import pytest
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, TemporaryUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 
@@ -165,14 +165,26 @@ def draw_tracking_codes(monkeypatch, *codes: str) -> None:
     monkeypatch.setattr(secrets, "choice", lambda alphabet: next(characters))
 
 
-def test_a_tracking_code_already_taken_is_drawn_again(receptionist, reference, monkeypatch):
+def uploaded_letter(kind: str):
+    """As Django hands an upload over: in memory, or above FILE_UPLOAD_MAX_MEMORY_SIZE in a
+    temporary file, which storage moves into place instead of copying it."""
+    if kind == "in memory":
+        return SimpleUploadedFile("信件.pdf", PDF_BYTES, content_type="application/pdf")
+    upload = TemporaryUploadedFile("信件.pdf", "application/pdf", len(PDF_BYTES), None)
+    upload.write(PDF_BYTES)
+    upload.seek(0)
+    return upload
+
+
+@pytest.mark.parametrize("upload", ["in memory", "temporary file"])
+def test_a_tracking_code_already_taken_is_drawn_again(receptionist, reference, monkeypatch, upload):
     # given a case whose tracking code the next registration draws first
     draw_tracking_codes(monkeypatch, "AAAAAAAA", "AAAAAAAA", "BBBBBBBB")
     first = register_woman(receptionist, reference)
-    letter = SimpleUploadedFile("信件.pdf", PDF_BYTES, content_type="application/pdf")
-
-    # when
-    second = register(receptionist, reference, attendees=[new_person("李建国")], attachments=(letter,))
+    files_before = stored_files()
+    # when (Django closes a request's uploads once it is answered)
+    with uploaded_letter(upload) as letter:
+        second = register(receptionist, reference, attendees=[new_person("李建国")], attachments=(letter,))
 
     # then the second registration went through under another code, once, without a gap in numbers
     assert (first.case.tracking_code, second.case.tracking_code) == ("AAAAAAAA", "BBBBBBBB")
@@ -182,6 +194,8 @@ def test_a_tracking_code_already_taken_is_drawn_again(receptionist, reference, m
     [stored] = Attachment.objects.filter(case=second.case)
     with stored.file.open("rb") as file:
         assert file.read() == PDF_BYTES
+    # and the refused first try stored nothing
+    assert stored_files() - files_before == {Path(stored.file.path)}
 
 
 def test_tracking_codes_that_keep_clashing_save_nothing(receptionist, reference, monkeypatch):
