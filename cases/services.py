@@ -125,13 +125,16 @@ def case_registration(
     """Within the caller's transaction (visit registration): a new case, registered and, with
     `submit`, sent for sign-off at once. The block gets the case with its id but not yet written,
     to write the rows that refer to it (the visit); when the block ends the case takes its number
-    and is written, the transaction's last statements. The number's counter row stays locked from
-    then until commit, and every other registration waits for it: taken first, it made four
-    windows registering at once wait for each other's whole registration (bench/README.md).
+    and is written. The number's counter row stays locked from then until commit, and every other
+    registration waits for it: taken first, it made four windows registering at once wait for
+    each other's whole registration (bench/README.md). So only what needs the case row or its
+    number comes after: a group visit's notice to the leaders, and the caller's attachments.
     Django declares foreign keys deferred, checked at commit, so the rows may precede the case.
     Nobody else can see the new case yet, so the submission is checked against the transition
     table without locking it. A `tracking_code` already taken fails the insert with
     IntegrityError (see new_tracking_code)."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("case_registration runs inside the caller's transaction.")
     registered_at = at or timezone.now()
     actions = [(Action.REGISTER, "", Status.REGISTERED)]
     if submit:

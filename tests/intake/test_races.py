@@ -7,15 +7,14 @@ import threading
 import psycopg
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.utils import timezone
 
-from cases.models import Case
 from intake.models import Petitioner, Visit
 from intake.services import Attendee, PetitionerData, VisitData, visit_register
 from tests.cases.worker_support import database_url_for_workers, wait_until
-from tests.intake.test_services import PDF_BYTES, case_data
+from tests.factories import PetitionerFactory
+from tests.intake.test_services import case_data
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -62,42 +61,41 @@ def test_a_registration_held_up_on_its_way_does_not_hold_up_another_window(recep
     """The year's case number is taken last: its counter row stays locked until commit, and
     taken first it made every other window wait for the whole of a slow registration."""
     year = timezone.localdate().year
-
-    def data(name: str, **fields) -> VisitData:
-        return VisitData(
-            window_id=reference["window"].pk,
-            persons=1,
-            attendees=(Attendee(new=PetitionerData(name=name, id_type="none")),),
-            case=case_data(reference),
-            **fields,
-        )
-
+    known = PetitionerFactory(name="沈桂英")
     registered: dict[str, Visit] = {}
 
-    def register(name: str, **fields) -> None:
+    def register(name: str, attendee: Attendee) -> None:
+        data = VisitData(
+            window_id=reference["window"].pk, persons=1, attendees=(attendee,), case=case_data(reference)
+        )
         try:
-            registered[name] = visit_register(data=data(name, **fields), receptionist=receptionist)
+            registered[name] = visit_register(data=data, receptionist=receptionist)
         finally:
             connection.close()
 
-    # given a registration with a scanned letter, held up while it writes the letter's row (another
-    # session keeps the attachments table locked)
     with (
         psycopg.connect(database_url_for_workers()) as blocker,
         psycopg.connect(database_url_for_workers(), autocommit=True) as observer,
     ):
-        blocker.execute("LOCK TABLE cases_attachment IN EXCLUSIVE MODE")
-        letter = SimpleUploadedFile("信件.pdf", PDF_BYTES, content_type="application/pdf")
-        slow = threading.Thread(target=register, args=("沈桂英",), kwargs={"attachments": (letter,)})
-        fast = threading.Thread(target=register, args=("李建国",))
+        # given a registration held up in the middle: another session has written, and not yet
+        # committed, the link between her and the case id the registration will get next
+        (last_id,) = blocker.execute("SELECT nextval(pg_get_serial_sequence('cases_case', 'id'))").fetchone()
+        blocker.execute(
+            "INSERT INTO cases_case_petitioners (case_id, petitioner_id) VALUES (%s, %s)",
+            [last_id + 1, known.pk],
+        )
+        slow = threading.Thread(target=register, args=("沈桂英", Attendee(petitioner_id=known.pk)))
+        fast = threading.Thread(
+            target=register, args=("李建国", Attendee(new=PetitionerData(name="李建国", id_type="none")))
+        )
         slow.start()
         try:
             wait_until(
                 lambda: observer.execute(
                     "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query LIKE 'INSERT INTO \"cases_attachment\"%'"
+                    "AND query LIKE 'INSERT INTO \"cases_case_petitioners\"%'"
                 ).fetchone(),
-                what="the registration with a letter never reached its letter",
+                what="the registration was never held up",
             )
 
             # when another window registers a visit meanwhile
@@ -113,7 +111,7 @@ def test_a_registration_held_up_on_its_way_does_not_hold_up_another_window(recep
                 if thread.is_alive():
                     thread.join(timeout=30)
 
-    # and the held-up registration goes through once it can, with the next number and its letter
+    # and the held-up registration goes through once it can, with the next number
     assert registered["沈桂英"].case.number == f"{year}-000002"
-    assert Case.objects.get(number=f"{year}-000002").attachments.count() == 1
+    assert list(registered["沈桂英"].case.petitioners.all()) == [known]
     assert Visit.objects.count() == 2
