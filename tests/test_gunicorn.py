@@ -130,8 +130,9 @@ def app(environ, start_response):
 
 
 def test_a_worker_busy_with_a_request_leaves_new_connections_to_an_idle_one(tmp_path):
-    """A letter being rendered must not hold up a receptionist whose browser opens a connection
-    meanwhile: gunicorn's own threaded worker took it and made it wait (gunicorn issue 3433)."""
+    """A slow request (a ledger being exported) must not hold up a receptionist whose browser
+    opens a connection meanwhile: gunicorn's own threaded worker took it and made it wait behind
+    the slow one (gunicorn issue 3433)."""
     (tmp_path / "held_app.py").write_text(HELD_APP)
     port = free_port()
     server = subprocess.Popen(
