@@ -1,5 +1,5 @@
-"""Drop four indexes nothing reads, each written on every registration (and three of them on
-every step of a case): 90 MB on a million cases.
+"""Drop four indexes nothing reads, each written with every new case (and the status's at every
+step of a case): 90 MB on a million cases.
 
 - `…_like` on the case number, the tracking code and the status: PostgreSQL gets one for every
   indexed text column from Django, for LIKE 'prefix%' queries. None is made on these columns:
