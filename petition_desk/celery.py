@@ -11,14 +11,19 @@ app.autodiscover_tasks()
 
 
 def enqueue(task, *args, countdown: float | None = None) -> bool:
-    """Send a task, or log and return False when the broker cannot be reached. Callers use this
+    """Send a task, or log and return False when the broker cannot take it. Callers use this
     only for work that is also kept in the database (an outbox row, a pending flag) and picked
-    up again by a periodic job: a broker outage must not turn a committed action into an error."""
+    up again by a periodic job, after their action has committed: neither a broker outage nor a
+    message it refuses may turn a committed action into an error page."""
     from kombu.exceptions import OperationalError
 
+    logger = logging.getLogger(__name__)
     try:
         task.apply_async(args=args, countdown=countdown)
     except OperationalError:
-        logging.getLogger(__name__).warning("Broker unreachable; %s%r left for the relay", task.name, args)
+        logger.warning("Broker unreachable; %s%r left for the relay", task.name, args)
+        return False
+    except Exception:
+        logger.exception("The broker refused %s%r; left for the relay", task.name, args)
         return False
     return True
