@@ -184,13 +184,6 @@ def case_registration(
         notify_awaiting_sign_off(case)
 
 
-def case_create(**registration) -> Case:
-    """case_registration with nothing else to write: see there for the arguments."""
-    with case_registration(**registration) as case:
-        pass
-    return case
-
-
 def _check_role(actor: User | None, roles) -> None:
     if role_of(actor) not in roles:
         raise PermissionDenied(_("Your role may not do this."))

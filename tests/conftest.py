@@ -8,7 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from cases.models import Case
-from cases.services import CaseData, case_create
+from cases.services import CaseData
 from intake.services import Attendee, PetitionerData, VisitData, visit_register
 from tests.factories import (
     CategoryFactory,
@@ -18,6 +18,7 @@ from tests.factories import (
     SubjectAreaFactory,
     UserFactory,
     WindowFactory,
+    case_create,
 )
 
 REQUIRE_SERVICES = os.environ.get("PETITION_DESK_REQUIRE_SERVICES") == "1"

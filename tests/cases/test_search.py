@@ -16,7 +16,7 @@ from django.utils import timezone
 from cases import search as search_module
 from cases.models import Case
 from cases.search import QueryKind, case_search, parse_query, search_cases
-from cases.services import CaseData, case_create
+from cases.services import CaseData
 from cases.views import search as search_views
 from intake.services import id_number_hash
 from intake.validators import mask_id_number
@@ -25,6 +25,7 @@ from tests.factories import (
     ContactPointFactory,
     PetitionerFactory,
     UserFactory,
+    case_create,
     resident_id_number,
 )
 

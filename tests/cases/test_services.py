@@ -14,13 +14,12 @@ from cases.services import (
     CaseData,
     TransitionNotAllowed,
     apply_action,
-    case_create,
     case_submit,
     new_tracking_code,
     next_case_number,
 )
 from cases.workflow import Action
-from tests.factories import PetitionerFactory
+from tests.factories import PetitionerFactory, case_create
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
 

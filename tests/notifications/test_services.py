@@ -9,7 +9,7 @@ from django.core.mail.backends import locmem
 from django.db import transaction
 from django.utils import timezone, translation
 
-from cases.services import CaseData, case_create
+from cases.services import CaseData
 from cases.sign_off import SignOffData, case_sign_off
 from notifications.models import Kind, Notification
 from notifications.selectors import notifications_for, unread_count
@@ -20,7 +20,7 @@ from notifications.services import (
     notifications_send_emails,
     notify,
 )
-from tests.factories import PetitionerFactory, UserFactory
+from tests.factories import PetitionerFactory, UserFactory, case_create
 
 pytestmark = [pytest.mark.django_db]
 

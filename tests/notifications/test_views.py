@@ -9,10 +9,10 @@ from django.db import transaction
 from django.test import Client
 from django.urls import reverse
 
-from cases.services import CaseData, case_create
+from cases.services import CaseData
 from notifications.models import Kind, Notification
 from notifications.services import notify
-from tests.factories import UserFactory
+from tests.factories import UserFactory, case_create
 from tests.queries import session_queries
 
 pytestmark = [pytest.mark.django_db]
