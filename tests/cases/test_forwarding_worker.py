@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 import cases.tasks  # noqa: F401  (the shared tasks the test worker runs)
+import documents.tasks  # noqa: F401  (forwarding hands the case's letters on)
 import notifications.tasks  # noqa: F401
 from cases.forwarding import outbox_relay
 from cases.models import Case, Decision, Forwarding, OutboxMessage, OutboxState, Status

@@ -18,7 +18,6 @@ from cases.models import (
     Decision,
     Extension,
     OutboxMessage,
-    OutboxState,
     RoutingRule,
     SignOff,
     Status,
@@ -503,36 +502,3 @@ def test_returned_and_extension_lists_take_the_same_queries_however_many(
     with django_assert_num_queries(queries):
         response = client.get(url)
     assert len(response.context["page"]) == 4
-
-
-@pytest.mark.django_db(transaction=True)
-def test_a_sign_off_is_saved_and_answered_when_the_broker_refuses_its_message(
-    make_case, leader, department, housing_rule, monkeypatch, caplog
-):
-    """The message goes out after the sign-off is committed: whatever the broker answers, the
-    leader sees the sign-off done, and the relay sends the case on later."""
-    from cases.tasks import forward_case
-
-    # given a broker that refuses the forwarding message for a reason that is no outage
-    monkeypatch.setattr(forward_case, "serializer", "no-such-serializer")
-    case = make_case()
-
-    # when the leader forwards the case
-    response = client_for(leader).post(
-        reverse("cases:sign_off", args=[case.pk]),
-        {
-            "sign_off-decision": "forward",
-            "sign_off-department": department.pk,
-            "sign_off-instruction": "请住建局研究处理",
-        },
-        follow=True,
-    )
-
-    # then the page says so, the sign-off is kept with its message due for the relay, and the
-    # refusal is in the log for the administrator
-    assert response.status_code == 200
-    assert texts(response) == [f"Case {case.number} signed off."]
-    case.refresh_from_db()
-    assert case.status == Status.SIGNED_OFF
-    assert OutboxMessage.objects.get(object_id=case.sign_offs.get().pk).state == OutboxState.PENDING
-    assert "The broker refused cases.tasks.forward_case" in caplog.text
