@@ -1,5 +1,5 @@
 """Drop three indexes nothing reads, written whenever a petitioner, a contact or an attendance is:
-130 MB on a million petitioners.
+85 MB on a million petitioners.
 
 - `…_like` on the petitioner's name and the contact's phone key: PostgreSQL gets one for every
   indexed text column from Django, for LIKE 'prefix%' queries. None is made on these columns:
