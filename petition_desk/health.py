@@ -62,14 +62,15 @@ def check_broker_and_workers(app=None) -> tuple[dict[str, Any], dict[str, Any]]:
     worker_timeout = WORKER_TIMEOUT
     # Redis reads these; its own defaults are "wait forever".
     options = {"socket_connect_timeout": BROKER_TIMEOUT, "socket_timeout": BROKER_TIMEOUT}
-    if app.connection_for_read().transport_cls == "filesystem":
+    if app.connection_for_read().transport.driver_type == "filesystem":
         # The filesystem transport polls its folder: look for the replies often. The worker
         # looks once per its polling interval (1 s by default), so it may see the ping that much
         # later: give it that long on top.
         options = {"polling_interval": 0.1}
         worker_timeout += float((app.conf.broker_transport_options or {}).get("polling_interval", 1.0))
     conn = app.connection_for_read(connect_timeout=BROKER_TIMEOUT, transport_options=options)
-    transport = conn.transport_cls
+    # The name of the kind of broker, also for a transport of our own (`make run`'s).
+    transport = conn.transport.driver_type
     try:
         try:
             conn.ensure_connection(max_retries=0, timeout=BROKER_TIMEOUT)

@@ -15,6 +15,9 @@ from petition_desk import health
 
 pytest_plugins = ("celery.contrib.pytest",)
 
+# `make run`'s broker (settings/base.py without REDIS_URL).
+MAKE_RUN_TRANSPORT = "petition_desk.filesystem_broker:Transport"
+
 
 def _closed_port() -> int:
     """A port on 127.0.0.1 that nothing listens on: connecting is refused at once."""
@@ -125,6 +128,7 @@ def _filesystem_app(folder) -> Celery:
     app = Celery("fs-health", set_as_current=False)
     app.conf.update(
         broker_url="filesystem://",
+        broker_transport=MAKE_RUN_TRANSPORT,
         broker_transport_options={
             "data_folder_in": str(folder / "queue"),
             "data_folder_out": str(folder / "queue"),
@@ -169,6 +173,7 @@ def test_filesystem_broker_without_its_folders_is_down(tmp_path):
     app = Celery("fs-missing", set_as_current=False)
     app.conf.update(
         broker_url="filesystem://",
+        broker_transport=MAKE_RUN_TRANSPORT,
         broker_transport_options={
             "data_folder_in": str(tmp_path / "nowhere"),
             "data_folder_out": str(tmp_path / "nowhere"),
