@@ -11,7 +11,7 @@ import datetime
 import logging
 from functools import partial
 
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from documents.services import documents_issue_for_delivery, renders_sent_together
 from notifications.models import Kind
 from notifications.services import department_staff, notify
+from petition_desk.celery import TRANSIENT_ERRORS
 from workdays.selectors import DueDate
 
 from .clocks import clocks_start, clocks_stop
@@ -26,8 +27,6 @@ from .models import ClockKind, Decision, Forwarding, OutboxMessage, OutboxState,
 from .services import TransitionNotAllowed, apply_action
 from .workflow import Action
 
-# A database that is briefly away: retried (cases.tasks), the case left pending meanwhile.
-TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 RELAY_AFTER = datetime.timedelta(minutes=1)
 RELAY_BATCH = 50
 # A case signed off this long ago and still not in its department's inbox is stuck.

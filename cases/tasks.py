@@ -2,6 +2,8 @@
 
 from celery import Task, shared_task
 
+from petition_desk.celery import TRANSIENT_ERRORS
+
 from . import clocks, forwarding
 
 
@@ -11,7 +13,7 @@ class ForwardCaseTask(Task):
         # them again once it is back, and the leader's supervision list shows them as stuck
         # meanwhile. Any other error would fail again: mark the case failed, for an administrator.
         # (A batch marks its own failed cases, cases.forwarding.cases_forward.)
-        if isinstance(exc, forwarding.TRANSIENT_ERRORS) or isinstance(args[0], list):
+        if isinstance(exc, TRANSIENT_ERRORS) or isinstance(args[0], list):
             return
         forwarding.outbox_mark_failed(sign_off_id=args[0], error=repr(exc))
 
@@ -19,7 +21,7 @@ class ForwardCaseTask(Task):
 # A database that is briefly away is retried with backoff; then the case shows as stuck.
 FORWARDING = {
     "base": ForwardCaseTask,
-    "autoretry_for": forwarding.TRANSIENT_ERRORS,
+    "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": True,
     "retry_backoff_max": 60,
     "max_retries": 8,

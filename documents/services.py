@@ -120,7 +120,13 @@ def documents_render(*, document_ids: list[int]) -> int:
     what is still pending. Letters give way to cases: while one waits to be forwarded (its
     outbox row pending), the rest are sent again to come back in DOCUMENTS_YIELD_SECONDS. On two
     cores a letter rendering beside the forwarding worker slowed it by a third whatever its CPU
-    weight (bench/README.md). Returns how many this call rendered."""
+    weight (bench/README.md). Returns how many this call rendered.
+
+    A letter that cannot be rendered is marked failed and the rest go on: a batch holds other
+    cases' letters too, and its error is not theirs. A database that is away fails the call,
+    which the task retries."""
+    from petition_desk.celery import TRANSIENT_ERRORS
+
     rendered = 0
     for index, document_id in enumerate(document_ids):
         if OutboxMessage.objects.filter(state=OutboxState.PENDING).exists():
@@ -132,7 +138,13 @@ def documents_render(*, document_ids: list[int]) -> int:
             )
             _send_render(rest, countdown=settings.DOCUMENTS_YIELD_SECONDS)
             break
-        rendered += document_render(document_id=document_id)
+        try:
+            rendered += document_render(document_id=document_id)
+        except TRANSIENT_ERRORS:
+            raise
+        except Exception as error:
+            logger.exception("Rendering document %s failed", document_id)
+            document_mark_failed(document_id=document_id, error=repr(error))
     return rendered
 
 

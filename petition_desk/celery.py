@@ -2,12 +2,17 @@ import logging
 import os
 
 from celery import Celery
+from django.db import InterfaceError, OperationalError
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "petition_desk.settings.local")
 
 app = Celery("petition_desk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# A database that is briefly away: the tasks retry on these, and a batch stops on them instead
+# of marking its items failed (the relays send what is still pending once it is back).
+TRANSIENT_ERRORS = (OperationalError, InterfaceError)
 
 
 def enqueue(task, *args, countdown: float | None = None) -> bool:

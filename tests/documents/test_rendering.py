@@ -6,8 +6,8 @@ import io
 import pytest
 from pypdf import PdfReader
 
-from documents.models import DocumentKind, DocumentState
-from documents.services import document_render
+from documents.models import Document, DocumentKind, DocumentState
+from documents.services import document_render, documents_render
 from tests.cases.steps import forward
 
 from .conftest import assign, extend, render_all, reply
@@ -122,6 +122,27 @@ def test_rendering_twice_keeps_the_first_pdf(forwarded):
 
     letter.refresh_from_db()
     assert letter.file.name == first_file
+
+
+def test_a_letter_that_cannot_be_rendered_fails_alone_and_the_rest_of_its_batch_is_rendered(
+    make_case, leader, department
+):
+    # given the letters of two forwarded cases in one batch, as the document relay sends them,
+    # the first of which has no template (a kind a newer release wrote, say)
+    forward(make_case(), leader, department)
+    forward(make_case(), leader, department)
+    batch = list(Document.objects.order_by("pk").values_list("pk", flat=True))
+    broken, *others = batch
+    Document.objects.filter(pk=broken).update(kind="unknown")
+
+    # when the letters worker renders the batch
+    rendered = documents_render(document_ids=batch)
+
+    # then only that letter is failed, for an administrator to look at; the others are ready
+    states = dict(Document.objects.values_list("pk", "state"))
+    assert rendered == len(others) == 3
+    assert states == {broken: DocumentState.FAILED} | dict.fromkeys(others, DocumentState.READY)
+    assert "KeyError" in Document.objects.get(pk=broken).last_error
 
 
 def test_text_that_looks_like_html_is_printed_not_interpreted(make_case, leader, department):
