@@ -65,7 +65,14 @@ def leaders():
 
 def notifications_send_emails(*, batch: int = 200) -> int:
     """Send what is pending, one row at a time under a row lock, so two senders never send the
-    same email twice and a crash loses at most the message being sent."""
+    same email twice. A row is marked sent in the transaction that sends it: a worker killed, or
+    a database lost, after the mail server took the email and before the commit sends that one
+    email again on the next run. Twice rather than never, for reminders of legal deadlines.
+
+    A mail server that refuses an email for good (a 5xx answer to its address or to its text)
+    would refuse it every time: it is logged and not tried again, or this row would come first in
+    every run and hold up everyone's email. The in-app notification stands. Any other error (the
+    server away, a temporary 4xx, a login refused) leaves the rows pending for the next run."""
     # Nothing to send to a user without an address: cleared in one statement, not row by row
     # (a sweep may leave thousands of reminders pending at once).
     Notification.objects.filter(email_pending=True, recipient__email="").update(email_pending=False)
@@ -90,14 +97,21 @@ def notifications_send_emails(*, batch: int = 200) -> int:
                         recipient_list=[row.recipient.email],
                     )
                     sent += 1
-                except smtplib.SMTPRecipientsRefused:
-                    # The address will not work next time either: left pending, this row would
-                    # come first in every run and hold up everyone's email. The in-app
-                    # notification stands. Other errors (server down) leave the row for later.
-                    logger.warning("Email to %s refused; notification %s not emailed", row.recipient, row.pk)
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
+                    if _smtp_code(error) < 500:
+                        raise
+                    logger.warning(
+                        "Email to %s refused (%s); notification %s not emailed", row.recipient, error, row.pk
+                    )
             row.email_pending = False
             row.save(update_fields=["email_pending"])
     return sent
+
+
+def _smtp_code(refusal: smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError) -> int:
+    if isinstance(refusal, smtplib.SMTPRecipientsRefused):
+        return min(code for code, _ in refusal.recipients.values())
+    return refusal.smtp_code
 
 
 def notification_mark_read(*, user: User, notification_id: int | None = None) -> int:
