@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import ngettext
 
@@ -121,6 +121,21 @@ def notification_mark_read(*, user: User, notification_id: int | None = None) ->
     return unread.update(read_at=timezone.now())
 
 
+# Any number of our own, so long as no other advisory lock of the database uses it.
+DIGEST_LOCK = 0x44494745  # "DIGE"
+
+
+def _digests_one_at_a_time() -> None:
+    """Two digests at once (a redelivered task, a second beat) would both start at the last
+    one's end and count the same cases: the second waits here, until the first has committed,
+    and then starts where it ended. Locking the last DigestRun row would not do: the second gets
+    that same row once the first commits, and there is none before the first digest. SQLite
+    (`make run`) begins every transaction IMMEDIATE, one writer at a time already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [DIGEST_LOCK])
+
+
 def leader_digest_send(*, now=None) -> int:
     """One notification per leader listing the cases submitted since the last digest; group
     visits are left out, their leaders were told at once.
@@ -133,7 +148,8 @@ def leader_digest_send(*, now=None) -> int:
 
     now = (now or timezone.now()) - DIGEST_SETTLE
     with transaction.atomic():
-        last = DigestRun.objects.select_for_update().order_by("-until").first()
+        _digests_one_at_a_time()
+        last = DigestRun.objects.order_by("-until").first()
         since = last.until if last else None
         pending = Case.objects.filter(status=Status.AWAITING_SIGN_OFF, is_group=False, submitted_at__lte=now)
         if since:
