@@ -12,6 +12,7 @@ from accounts.models import Role
 from cases.models import Category, Department, Place, SubjectArea
 from cases.reference_data import load_reference_data
 from cases.services import CaseData
+from workdays.selectors import is_working_day
 
 from .models import Petitioner, Window
 from .services import (
@@ -48,9 +49,10 @@ FARMER_ID = resident_id("320509", "19580711", "013")
 
 
 def story_day(today: datetime.date) -> datetime.date:
-    """The last working day before today, so every time of the story lies in the past."""
+    """The last working day before today (the bureau's calendar: not a public holiday, and a
+    make-up Saturday counts), so every time of the story lies in the past."""
     day = today - datetime.timedelta(days=1)
-    while day.weekday() >= 5:
+    while not is_working_day(day):
         day -= datetime.timedelta(days=1)
     return day
 

@@ -4,6 +4,7 @@ Forms and the API call these and nothing else; each raises ValidationError with 
 field, before anything is written, so bad input leaves no partial rows.
 """
 
+import contextlib
 import datetime
 import itertools
 from dataclasses import dataclass, field
@@ -48,6 +49,7 @@ from .models import (
     Window,
 )
 from .validators import (
+    landline_lookup_key,
     mask_id_number,
     normalise_landline,
     normalise_mobile,
@@ -116,7 +118,7 @@ def clean_contact(data: ContactData) -> tuple[str, str]:
             return number, number
         if data.kind == ContactKind.LANDLINE:
             number = normalise_landline(data.value)
-            return number, number.replace("-", "")
+            return number, landline_lookup_key(number)
     except ValidationError as error:
         raise ValidationError({"value": error.messages}) from None
     if data.kind == ContactKind.ADDRESS:
@@ -148,6 +150,10 @@ def clean_identity(data: PetitionerData) -> dict:
             identity["id_number"] = normalise_other_document(data.id_number)
         except ValidationError as error:
             errors["id_number"] = error.messages
+        # Kept as another document, a resident ID would escape the check that it is on file.
+        with contextlib.suppress(ValidationError):
+            parse_resident_id(data.id_number)
+            errors["id_type"] = [_("This is a resident ID number: choose “Resident ID card” as its type.")]
     elif data.id_number.strip():
         errors["id_type"] = [_("Choose the type of the ID document.")]
     if errors:
@@ -318,7 +324,8 @@ def _validate_visit(data: VisitData) -> None:
     errors: dict[str, list[str]] = {}
     named = len(data.attendees)
     representatives = sum(attendee.is_representative for attendee in data.attendees)
-    if named == 0 and not (data.case and data.case.anonymous):
+    # A repeat visit's anonymity is its case's: _link_repeat looks.
+    if named == 0 and data.repeat_of is None and not (data.case and data.case.anonymous):
         errors["attendees"] = [_("Name at least one person present, or mark the case anonymous.")]
     if any((attendee.petitioner_id is None) == (attendee.new is None) for attendee in data.attendees):
         errors["attendees"] = [_("Each person is either a known petitioner or a new one.")]
@@ -415,7 +422,12 @@ def _write_visit(
         petitioner_ids = _attendee_ids(data.attendees, new_people, receptionist, visited_at)
         if data.repeat_of is not None:
             case = _link_repeat(
-                data.repeat_of, petitioner_ids, receptionist, persons=data.persons, is_group=is_group
+                data.repeat_of,
+                petitioner_ids,
+                receptionist,
+                persons=data.persons,
+                is_group=is_group,
+                visited_at=visited_at,
             )
             return _visit_create(data, case, petitioner_ids, receptionist, visited_at, is_group)
         with case_registration(
@@ -493,10 +505,27 @@ def _attendee_ids(attendees, new_people, receptionist: User, visited_at: datetim
 
 
 def _link_repeat(
-    case_id: int, petitioner_ids: list[int], receptionist: User, *, persons: int, is_group: bool
+    case_id: int,
+    petitioner_ids: list[int],
+    receptionist: User,
+    *,
+    persons: int,
+    is_group: bool,
+    visited_at: datetime.datetime,
 ) -> Case:
-    if not Case.objects.filter(pk=case_id).exists():
+    linked = Case.objects.filter(pk=case_id).values("anonymous", "number", "registered_at").first()
+    if linked is None:
         raise ValidationError({"repeat_of": [_("The case to link to does not exist.")]})
+    if not petitioner_ids and not linked["anonymous"]:
+        raise ValidationError(
+            {"attendees": [_("Name at least one person present: the case linked to is not anonymous.")]}
+        )
+    # A visit entered late with a slip in its date would count, on a day before the case
+    # existed, a repeat of it.
+    if visited_at < linked["registered_at"]:
+        message = _("Case %(number)s was registered at %(time)s: a visit about it cannot be earlier.")
+        registered = f"{timezone.localtime(linked['registered_at']):%Y-%m-%d %H:%M}"
+        raise ValidationError({"visited_at": [message % {"number": linked["number"], "time": registered}]})
     # A group that comes about a matter makes it a group matter: first in the sign-off queue, and
     # the leaders told at once, as for a group visit's new case.
     case = apply_action(

@@ -172,11 +172,21 @@ def is_landline(value: str) -> bool:
     return _SEPARATORS.sub("", _fold(value)).startswith("0")
 
 
+def landline_lookup_key(number: str) -> str:
+    """The digits a normalised landline is found by: area code and number. Not the extension,
+    which a caller ID or a switchboard's number never shows (and which, run on, would make
+    0512-6300123-4 and 0512-63001234 one number)."""
+    area, local, *_extension = number.split("-")
+    return area + local
+
+
 def phone_lookup_key(value: str) -> str | None:
     """The digits a phone is found by, whatever way it was typed; None if it is not a phone."""
-    for normalise in (normalise_mobile, normalise_landline):
-        try:
-            return normalise(value).replace("-", "")
-        except ValidationError:
-            continue
-    return None
+    try:
+        return normalise_mobile(value)
+    except ValidationError:
+        pass
+    try:
+        return landline_lookup_key(normalise_landline(value))
+    except ValidationError:
+        return None

@@ -266,7 +266,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "snapshot-daily-tally": {
         "task": "intake.tasks.snapshot_daily_tally",
-        "schedule": crontab(minute=55, hour=23),
+        "schedule": crontab(minute=5, hour=0),
     },
 }
 

@@ -2,6 +2,7 @@
 often it runs. The day must read as the story ends: "7 batches of ordinary petitions and 1 group
 petition"."""
 
+import datetime
 import io
 
 import pytest
@@ -100,3 +101,15 @@ def test_the_day_ends_with_the_womans_case_in_the_housing_inbox_and_the_workers_
     assert group_case.sign_offs.get().decision == "answer_at_window"
     # The rest of the day's cases wait for the leader.
     assert sign_off_queue().count() == 5
+
+
+@pytest.mark.parametrize(
+    ("today", "story"),
+    [
+        (datetime.date(2025, 10, 9), datetime.date(2025, 9, 30)),  # after the National Day week
+        (datetime.date(2025, 10, 13), datetime.date(2025, 10, 11)),  # a make-up Saturday
+        (datetime.date(2026, 3, 16), datetime.date(2026, 3, 13)),  # an ordinary Monday
+    ],
+)
+def test_the_storys_day_is_the_last_working_day_of_the_bureaus_calendar(today, story):
+    assert story_day(today) == story

@@ -15,7 +15,13 @@ from psycopg.sql import Literal
 from cases.models import Case
 from cases.services import CaseData
 from intake.models import ContactPoint, Petitioner
-from intake.selectors import cases_missing_contact, daily_tally, repeat_candidates, visits_on
+from intake.selectors import (
+    cases_missing_contact,
+    daily_tally,
+    petitioner_search,
+    repeat_candidates,
+    visits_on,
+)
 from intake.services import (
     Attendee,
     ContactData,
@@ -153,6 +159,23 @@ def test_a_petitioner_is_found_by_her_sons_phone(receptionist, reference):
 
     assert repeat_candidates(phone="(0512) 6300 1234") == [woman]
     assert repeat_candidates(phone="051263001235") == []
+
+
+def test_a_work_units_number_with_an_extension_is_found_by_the_number_alone(receptionist, reference):
+    # given her contact at her work unit, stored with its extension
+    woman = register(receptionist, reference, person("王秀英")).petitioners.get()
+    contact_add(
+        petitioner_id=woman.pk,
+        data=ContactData(kind="landline", value="0512-63001234转8001", relation="employer"),
+        added_by=receptionist,
+    )
+
+    # then the number a switchboard shows finds her, the extension too, and a number that only
+    # runs on into the extension's digits does not
+    assert repeat_candidates(phone="0512-63001234") == [woman]
+    assert repeat_candidates(phone="0512-63001234-8001") == [woman]
+    assert list(petitioner_search(phone="051263001234")) == [woman]
+    assert repeat_candidates(phone="0512-6300123-48001") == []
 
 
 def test_the_same_name_is_a_candidate_only_at_the_same_place(receptionist, reference):

@@ -414,6 +414,28 @@ def test_an_id_number_registered_again_is_refused_naming_the_existing_petitioner
     assert row_counts() == before
 
 
+def test_a_resident_id_given_as_another_document_is_refused(receptionist, reference):
+    # given her record, under her resident ID
+    register_woman(receptionist, reference)
+    before = row_counts()
+
+    # when her number is entered again with "Other document" chosen as its type
+    with pytest.raises(ValidationError) as error:
+        register(
+            receptionist,
+            reference,
+            attendees=[
+                Attendee(new=PetitionerData(name="王秀英", id_type="other", id_number=WOMAN_ID.lower()))
+            ],
+        )
+
+    # then the type is refused, not a second record of her made
+    assert error.value.message_dict["id_type"] == [
+        "This is a resident ID number: choose “Resident ID card” as its type."
+    ]
+    assert row_counts() == before
+
+
 def test_the_same_id_number_twice_in_one_visit_is_refused(receptionist, reference):
     """The message must not name a petitioner that the refusal itself rolled back."""
     before = row_counts()
@@ -539,6 +561,59 @@ def test_a_repeat_of_a_case_that_does_not_exist_is_refused(receptionist, referen
         register(receptionist, reference, attendees=[new_person("甲")], case=None, repeat_of=999_999)
 
     assert "repeat_of" in error.value.message_dict
+    assert row_counts() == before
+
+
+def test_an_anonymous_petitioner_who_comes_again_is_a_repeat_visit_with_nobody_named(receptionist, reference):
+    # given an anonymous case, nobody named
+    case = register(
+        receptionist, reference, attendees=[], persons=1, case=case_data(reference, anonymous=True)
+    ).case
+
+    # when the same unnamed person comes again about it
+    repeat = register(receptionist, reference, attendees=[], persons=1, case=None, repeat_of=case.pk)
+
+    # then the visit is a repeat of the case, which stays anonymous, and no new case is opened
+    assert repeat.is_repeat and repeat.case == case
+    assert Case.objects.count() == 1
+    assert not case.petitioners.exists()
+
+
+def test_a_repeat_of_a_named_case_with_nobody_named_is_refused(receptionist, reference):
+    case = register_woman(receptionist, reference).case
+    before = row_counts()
+
+    with pytest.raises(ValidationError) as error:
+        register(receptionist, reference, attendees=[], persons=1, case=None, repeat_of=case.pk)
+
+    assert error.value.message_dict["attendees"] == [
+        "Name at least one person present: the case linked to is not anonymous."
+    ]
+    assert row_counts() == before
+
+
+def test_a_repeat_visit_dated_before_its_case_was_registered_is_refused(receptionist, reference):
+    # given her case, registered on the 10th at 10:00
+    registered = datetime.datetime(2026, 3, 10, 10, tzinfo=datetime.timezone(datetime.timedelta(hours=8)))
+    first = register_woman(receptionist, reference, visited_at=registered)
+    woman = first.petitioners.get()
+    before = row_counts()
+
+    # when her visit is entered late, dated the 7th by a slip
+    with pytest.raises(ValidationError) as error:
+        register(
+            receptionist,
+            reference,
+            attendees=[Attendee(petitioner_id=woman.pk)],
+            case=None,
+            repeat_of=first.case.pk,
+            visited_at=registered - datetime.timedelta(days=3),
+        )
+
+    # then it is refused, saying when the case was registered, and nothing is saved
+    assert error.value.message_dict["visited_at"] == [
+        f"Case {first.case.number} was registered at 2026-03-10 10:00: a visit about it cannot be earlier."
+    ]
     assert row_counts() == before
 
 

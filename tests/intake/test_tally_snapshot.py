@@ -65,3 +65,17 @@ def test_taking_the_snapshot_again_replaces_it(receptionist, reference):
     # then there is still one snapshot for the day, with the new figures
     assert TallySnapshot.objects.filter(date=DAY).count() == 1
     assert TallySnapshot.objects.get(date=DAY).figures["total"]["ordinary_batches"] == 2
+
+
+def test_the_beat_takes_a_days_snapshot_just_after_its_midnight(settings):
+    # The task snapshots yesterday: run late in the evening, it would freeze the day before
+    # with a whole day of late entries in it.
+    schedule = settings.CELERY_BEAT_SCHEDULE["snapshot-daily-tally"]["schedule"]
+    bureau = ZoneInfo(settings.CELERY_TIMEZONE)
+    day_ends = datetime.datetime.combine(DAY + datetime.timedelta(days=1), datetime.time(), tzinfo=bureau)
+    last_run = day_ends - datetime.timedelta(hours=1)
+
+    start, forward, _now = schedule.remaining_delta(last_run, tz=bureau)
+    next_run = start + forward
+
+    assert day_ends < next_run < day_ends + datetime.timedelta(hours=1)
