@@ -10,6 +10,7 @@ from accounts.models import User
 from .clocks import DUE_SOON_DAYS, REMINDED
 from .forwarding import STUCK_AFTER
 from .models import (
+    Attachment,
     Case,
     CaseEvent,
     Clock,
@@ -33,6 +34,17 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     if user.is_department_staff:
         return Case.objects.filter(department_id=user.department_id)
     return Case.objects.all()
+
+
+def accuser_withheld_from(user: User, case: Case) -> bool:
+    """Art. 30: an accuser stays unknown to those her accusation goes to. Department staff see
+    neither the people of an accusation case nor its attachments, whose scanned letter bears her
+    name and signature (and whose file names may too)."""
+    return user.is_department_staff and case.category.is_accusation
+
+
+def attachments_visible_to(user: User, case: Case) -> QuerySet[Attachment]:
+    return Attachment.objects.none() if accuser_withheld_from(user, case) else case.attachments.all()
 
 
 def running_clocks() -> Prefetch:

@@ -25,6 +25,7 @@ from ..models import (
     SubjectArea,
     SupervisionNotice,
 )
+from ..selectors import attachments_visible_to
 from ..workflow import Action
 from .endpoints import ENDPOINT_ACTIONS, endpoints_allowed
 
@@ -247,7 +248,9 @@ class CaseDetailSerializer(CaseListSerializer):
         help_text=_("Empty for department staff when the case is anonymous or an accusation.")
     )
     visits = CaseVisitSerializer(many=True, read_only=True)
-    attachments = AttachmentSerializer(many=True, read_only=True)
+    attachments = serializers.SerializerMethodField(
+        help_text=_("Empty for department staff when the case is an accusation.")
+    )
     clocks = ClockSerializer(
         source="running_clocks", many=True, read_only=True, help_text=_("The time limits still running.")
     )
@@ -308,6 +311,11 @@ class CaseDetailSerializer(CaseListSerializer):
         if hidden and self.context["request"].user.is_department_staff:
             return []
         return PetitionerSerializer(case.petitioners.all(), many=True, context=self.context).data
+
+    @extend_schema_field(AttachmentSerializer(many=True))
+    def get_attachments(self, case: Case) -> list[dict]:
+        attachments = attachments_visible_to(self.context["request"].user, case)
+        return AttachmentSerializer(attachments, many=True, context=self.context).data
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(ENDPOINT_ACTIONS))))
     def get_actions(self, case: Case) -> list[str]:

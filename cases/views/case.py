@@ -17,7 +17,7 @@ from documents.selectors import case_documents
 
 from .. import selectors
 from ..forms import ActionForm
-from ..models import Attachment, Case
+from ..models import Case
 from ..services import TransitionNotAllowed, case_submit
 from ..workflow import Action, allowed_actions
 from .panels import PANELS, ShownPanel, load_record, panels_for
@@ -47,13 +47,13 @@ def render_case(request, case: Case, *, bound: ShownPanel | None = None):
             # The department replies to the petitioner: it needs the contacts, the son's number too.
             "petitioners": case.petitioners.prefetch_related("contacts"),
             "visits": case.visits.select_related("window", "receptionist").order_by("visited_at"),
-            "attachments": case.attachments.all(),
+            "attachments": selectors.attachments_visible_to(request.user, case),
             "documents": case_documents(request.user, case.pk),
             "events": events,
             "record": record,
             "panels": panels_for(case, request.user, record, bound),
             "can_submit": Action.SUBMIT in allowed_actions(case.status, request.user.role),
-            "show_people": not request.user.is_department_staff or not case.category.is_accusation,
+            "show_people": not selectors.accuser_withheld_from(request.user, case),
         },
     )
 
@@ -126,8 +126,8 @@ def attachment_download(request, pk: int, attachment_pk: int):
 
 def attachment_response(user, case_pk: int, pk: int, *, download: bool) -> FileResponse:
     """The attachment as uploaded, after the same visibility check as the case (the API's too)."""
-    case = get_object_or_404(selectors.cases_visible_to(user), pk=case_pk)
-    attachment = get_object_or_404(Attachment, pk=pk, case=case)
+    case = get_object_or_404(selectors.cases_visible_to(user).select_related("category"), pk=case_pk)
+    attachment = get_object_or_404(selectors.attachments_visible_to(user, case), pk=pk)
     return FileResponse(
         attachment.file.open("rb"),
         content_type=attachment.content_type,

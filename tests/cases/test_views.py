@@ -8,6 +8,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from rest_framework.test import APIClient
 
 from cases.forwarding import case_forward
 from cases.models import Case, Decision
@@ -170,6 +171,37 @@ def test_department_staff_do_not_see_who_made_an_accusation(receptionist, refere
     assert "沈桂英" not in department_view.content.decode()
     assert "identity is withheld (Art. 30)." in department_view.content.decode()
     assert "沈桂英" in window_view.content.decode()
+
+
+def test_department_staff_get_neither_an_accusers_letter_nor_its_file_name(
+    receptionist, reference, department_user
+):
+    """Art. 30: the scanned accusation bears the accuser's name and signature."""
+    # given an accusation registered with her signed letter, forwarded to 住建局
+    accusation = CategoryFactory(name="检举控告", code="accusation", is_accusation=True)
+    letter = SimpleUploadedFile("沈桂英控告信（签名）.pdf", PDF_BYTES, content_type="application/pdf")
+    case = register(receptionist, reference, category=accusation, attachments=[letter])
+    Case.objects.filter(pk=case.pk).update(department=department_user.department)
+    attachment = case.attachments.get()
+    api = APIClient()
+    api.force_authenticate(department_user)
+
+    # when 住建局's staff open the case, on the page and through the API, and the letter's address
+    page = client_for(department_user).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    detail = api.get(reverse("api:case-detail", args=[case.pk])).json()
+    downloads = [
+        client_for(department_user).get(reverse("cases:attachment", args=[case.pk, attachment.pk])),
+        api.get(reverse("api:case-attachment", args=[case.pk, attachment.pk])),
+    ]
+
+    # then the letter is nowhere, and the page says why
+    assert "控告信" not in page
+    assert "material is withheld (Art. 30)." in page
+    assert detail["attachments"] == []
+    assert [response.status_code for response in downloads] == [404, 404]
+    # while the window still has it
+    window_page = client_for(receptionist).get(reverse("cases:detail", args=[case.pk])).content.decode()
+    assert "沈桂英控告信（签名）.pdf" in window_page
 
 
 # --- the sign-off queue and the inbox ---------------------------------------------------------
