@@ -354,3 +354,27 @@ def test_a_department_looks_its_words_up_among_its_own_cases_in_the_index(bureau
         assert found(labour_user, "拖欠工资") == [bureau["wages"].number]
     words = [query["sql"] for query in queries.captured_queries if "pd_case_search_keys" in query["sql"]]
     assert f"'department:{labour_user.department_id}'" in words[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize(
+    "facts",
+    [
+        "住宅面临拆迁，安置政策只给她和儿子40平方米",
+        "Wang Xiuying ÀÉ 😀 拖欠工资",
+        "拆",
+        "",
+        # A letter copied in whole: twelve pages of it.
+        "住宅面临拆迁，安置政策只给她和儿子四十平方米，家庭困难。" * 720 + "最后一句话",
+    ],
+    ids=["a-sentence", "mixed-scripts", "one-character", "empty", "a-long-letter"],
+)
+def test_a_cases_index_keys_are_every_two_characters_of_its_text(facts):
+    request = "希望政府给予帮助"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pd_case_search_keys(%s, %s, %s)", [facts, request, 7])
+        (keys,) = cursor.fetchone()
+
+    pieces = {text.lower()[i : i + 2] for text in (facts, request) for i in range(len(text) - 1)}
+    assert set(keys) == pieces | {"department:7"}
+    assert len(keys) == len(set(keys))
