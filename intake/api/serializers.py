@@ -15,7 +15,7 @@ from rest_framework import serializers
 from cases.models import Case, Category, Place, SubjectArea
 from cases.references import reference_ids
 from cases.services import CaseData, validate_case_data
-from petition_desk.api_serializers import FieldsBuiltOnce
+from petition_desk.api_serializers import FieldsBuiltOnce, RecordDateTimeField
 from petition_desk.validators import validate_record_date
 
 from ..models import Attendance, ContactPoint, Petitioner, Visit, Window
@@ -201,9 +201,7 @@ class VisitCaseInputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 class VisitInputSerializer(FieldsBuiltOnce, serializers.Serializer):
     window = ReferenceField(Window)
     persons = serializers.IntegerField(max_value=MAX_PERSONS, help_text=_("Everyone who came, named or not."))
-    visited_at = serializers.DateTimeField(
-        required=False, allow_null=True, validators=[validate_record_date], help_text=_("Defaults to now.")
-    )
+    visited_at = RecordDateTimeField(required=False, allow_null=True, help_text=_("Defaults to now."))
     note = serializers.CharField(required=False, allow_blank=True, default="")
     attendees = AttendeeSerializer(many=True, required=False)
     case = VisitCaseInputSerializer(

@@ -294,6 +294,24 @@ def test_future_visit_is_refused(reception_api, payload):
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    "visited_at",
+    ["0001-01-01T00:00:00", "0001-01-01T00:00:00+08:00", "9999-12-31T23:59:59", "0202-03-03T10:00:00"],
+)
+def test_a_visit_time_outside_the_records_years_is_refused_with_the_forms_message(
+    reception_api, payload, visited_at
+):
+    # A time without its zone is taken in Beijing's, which year 1 at midnight has no UTC for.
+    payload["visited_at"] = visited_at
+
+    expected = gettext("Enter a date between %(first)s and %(last)s.") % {
+        "first": "2000-01-01",
+        "last": "2099-12-31",
+    }
+    _assert_refused(reception_api, payload, {"visited_at": [expected]})
+
+
+@pytest.mark.django_db
 def test_same_person_twice_is_refused(reception_api, payload, known):
     payload["persons"] = 2
     payload["attendees"] = [{"petitioner": known.pk}, {"petitioner": known.pk}]
