@@ -1,7 +1,6 @@
 """Who may use which part of the API, by role (DESIGN.md §3). Which cases a user may see at all is
 a query, not a permission: see cases.selectors.cases_visible_to."""
 
-from axes.helpers import get_lockout_message
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import status
@@ -38,6 +37,11 @@ class IntakeAccess(BasePermission):
 class LockedOut(APIException):
     status_code = status.HTTP_429_TOO_MANY_REQUESTS
     default_code = "locked_out"
+    # The login page's words (registration/locked_out.html): django-axes' own are English only.
+    default_detail = _(
+        "Too many failed logins: this account is locked for 10 minutes. "
+        "Try again later or ask the administrator."
+    )
 
 
 class ObtainTokenView(ObtainAuthToken):
@@ -71,5 +75,5 @@ class ObtainTokenView(ObtainAuthToken):
             # Set by axes' backend on the request it was given: DRF's, not the HttpRequest the
             # axes middleware looks at, so the middleware's lockout page never comes.
             if getattr(request, "axes_locked_out", False):
-                raise LockedOut(get_lockout_message()) from None
+                raise LockedOut from None
             raise

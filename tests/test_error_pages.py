@@ -1,0 +1,44 @@
+"""The error pages speak the bureau's language: Django's own 400 and 500 pages are English."""
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import path
+
+from cases.models import Case
+from petition_desk import urls as project_urls
+
+
+def _fails(request):
+    raise RuntimeError("a fault of the server")
+
+
+# The project's addresses, which the page links to, and one that fails.
+urlpatterns = [path("fails/", _fails), *project_urls.urlpatterns]
+
+
+@pytest.mark.django_db
+def test_too_many_files_at_once_get_a_page_in_chinese(receptionist, reference):
+    # Django refuses a request of more than DATA_UPLOAD_MAX_NUMBER_FILES files before any form
+    # sees it: the desk's own "at most 10 files" message cannot come.
+    client = Client(raise_request_exception=False)
+    client.force_login(receptionist)
+    pages = [SimpleUploadedFile(f"第{n}页.jpg", b"\xff\xd8\xff\xe0" + b"0" * 100) for n in range(101)]
+
+    response = client.post("/desk/", {"window": reference["window"].pk, "attachments": pages})
+
+    assert response.status_code == 400
+    assert "请求无法受理" in response.content.decode()
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.urls(__name__)
+def test_a_server_error_gets_a_page_in_chinese(receptionist):
+    client = Client(raise_request_exception=False)
+    client.force_login(receptionist)
+
+    response = client.get("/fails/")
+
+    assert response.status_code == 500
+    assert "服务器出错" in response.content.decode()
