@@ -78,6 +78,8 @@ def case_request_review(*, case_id: int, actor: User, note: str = "") -> Case:
 def case_close(*, case_id: int, actor: User, note: str = "") -> Case:
     with transaction.atomic(durable=True):
         case = apply_action(case_id=case_id, actor=actor, action=Action.CLOSE, note=note)
-        # The petitioner's 30 days to ask for review (Art. 35) run on after the file is closed.
-        clocks_stop(case=case, kinds=[kind for kind in ClockKind.values if kind != ClockKind.REVIEW])
+        # The petitioner's 30 days to ask for review (Art. 35) run on after the file is closed,
+        # and so does an assigned case's completion report, owed to the bureau until it is sent.
+        still_running = (ClockKind.REVIEW, ClockKind.REPORT)
+        clocks_stop(case=case, kinds=[kind for kind in ClockKind.values if kind not in still_running])
         return case

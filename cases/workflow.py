@@ -88,9 +88,11 @@ TRANSITIONS: dict[tuple[Status, Action], Transition] = {
     (S.ACCEPTED, Action.REFUSE_EXTENSION): Transition(S.ACCEPTED, LEADER),
     (S.ACCEPTED, Action.REPLY): Transition(S.REPLIED, DEPARTMENT),
     (S.REPLIED, Action.CONCLUDE): Transition(S.CONCLUDED, DEPARTMENT),
+    # The completion report is owed to the bureau until it is sent: a file closed after the
+    # follow-up call does not release the department from it.
     **{
         (state, Action.REPORT): Transition(state, DEPARTMENT)
-        for state in (S.ACCEPTED, S.REPLIED, S.CONCLUDED)
+        for state in (S.ACCEPTED, S.REPLIED, S.CONCLUDED, S.CLOSED)
     },
     (S.REPLIED, Action.FOLLOW_UP): Transition(S.REPLIED, RECEPTIONIST),
     (S.CONCLUDED, Action.FOLLOW_UP): Transition(S.CONCLUDED, RECEPTIONIST),

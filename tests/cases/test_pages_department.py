@@ -11,8 +11,16 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from cases.follow_up import case_close
 from cases.forwarding import case_forward
-from cases.handling import case_accept, case_receive, case_request_extension, case_return
+from cases.handling import (
+    case_accept,
+    case_conclude,
+    case_receive,
+    case_reply,
+    case_request_extension,
+    case_return,
+)
 from cases.models import Attachment, Case, Clock, ClockKind, Decision, Extension, Status, SupervisionNotice
 from cases.sign_off import SignOffData, case_sign_off, case_supervise, extension_decide
 from tests.queries import session_queries
@@ -302,6 +310,28 @@ def test_an_assigned_case_sends_its_completion_report(make_case, leader, departm
     assert texts(response) == [f"Completion report sent on case {case.number}."]
     assert not case.clocks.filter(kind=ClockKind.REPORT, stopped_at__isnull=True).exists()
     assert "report" not in panels(response)
+
+
+def test_an_assigned_case_closed_at_the_window_still_owes_its_completion_report(
+    make_case, leader, department, department_user, receptionist
+):
+    # given an assigned case replied to, concluded and closed after the follow-up call, its
+    # completion report not yet sent
+    due = TODAY() + datetime.timedelta(days=10)
+    case = sign_off(make_case(), leader, department, decision=Decision.ASSIGN, report_due=due)
+    case_receive(case_id=case.pk, actor=department_user)
+    case_accept(case_id=case.pk, actor=department_user)
+    case_reply(case_id=case.pk, actor=department_user, outcome="supported", text="同意安置")
+    case_conclude(case_id=case.pk, actor=department_user)
+    case_close(case_id=case.pk, actor=receptionist)
+
+    # then the report's time limit still runs, and the department can still send it
+    assert case.clocks.filter(kind=ClockKind.REPORT, stopped_at__isnull=True).exists()
+    page = client_for(department_user).get(reverse("cases:detail", args=[case.pk]))
+    assert panels(page)["report"].help == f"Due on {due.isoformat()}."
+    response = post(department_user, case, "report", {"report-text": "已完成核查并答复"}, follow=True)
+    assert texts(response) == [f"Completion report sent on case {case.number}."]
+    assert status_of(case) == Status.CLOSED
 
 
 def test_a_forwarded_case_has_no_completion_report(accepted, department_user):
