@@ -96,6 +96,9 @@ TRANSITIONS: dict[tuple[Status, Action], Transition] = {
     },
     (S.REPLIED, Action.FOLLOW_UP): Transition(S.REPLIED, RECEPTIONIST),
     (S.CONCLUDED, Action.FOLLOW_UP): Transition(S.CONCLUDED, RECEPTIONIST),
+    # The 30 days for a review run from the reply (Art. 35), whether or not the department has
+    # concluded the case yet.
+    (S.REPLIED, Action.REQUEST_REVIEW): Transition(S.REPLIED, RECEPTIONIST),
     (S.CONCLUDED, Action.REQUEST_REVIEW): Transition(S.CONCLUDED, RECEPTIONIST),
     (S.CLOSED, Action.REQUEST_REVIEW): Transition(S.CLOSED, RECEPTIONIST),
     (S.CONCLUDED, Action.CLOSE): Transition(S.CLOSED, frozenset({Role.RECEPTIONIST, Role.LEADER})),

@@ -118,6 +118,29 @@ def test_a_review_is_asked_within_30_days_of_the_reply(concluded, receptionist):
     assert (event.action, event.note) == ("review_asked", "对答复不服，申请复查")
 
 
+def test_a_review_can_be_asked_before_the_department_concludes_the_case(
+    make_case, leader, department, department_user, receptionist
+):
+    # given 住建局's reply, the case not concluded yet
+    case = make_case()
+    case_sign_off(
+        case_id=case.pk,
+        leader=leader,
+        data=SignOffData(decision=Decision.FORWARD, department_id=department.pk),
+    )
+    case_forward(sign_off_id=case.sign_offs.get().pk)
+    case_receive(case_id=case.pk, actor=department_user)
+    case_accept(case_id=case.pk, actor=department_user)
+    case_reply(case_id=case.pk, actor=department_user, outcome="not_supported", text="不符合安置政策")
+
+    # when she asks for a review within her 30 days
+    case = case_request_review(case_id=case.pk, actor=receptionist, note="对答复不服，申请复查")
+
+    # then it is recorded, and the department still concludes the case afterwards
+    assert (case.status, case.review_requested_at is not None) == (Status.REPLIED, True)
+    assert case_conclude(case_id=case.pk, actor=department_user).status == Status.CONCLUDED
+
+
 def test_a_review_on_the_30th_day_is_still_in_time(concluded, receptionist):
     concluded.clocks.filter(kind=ClockKind.REVIEW).update(due_on=timezone.localdate())
 
