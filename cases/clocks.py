@@ -86,24 +86,32 @@ def running_clock(case: Case, kind: str) -> Clock | None:
     return Clock.objects.filter(case=case, kind=kind, stopped_at__isnull=True).first()
 
 
-def provisional_clocks_settle() -> int:
-    """Count again the due dates that were counted without a year's holiday data, once it is
-    there: the State Council publishes a year's holidays late in the year before, and a return
-    window opened in late December runs into it. Without this, 1 January would stay a working
-    day of that window and a department returning on its real fifth day would be refused.
-    Returns how many due dates were settled; a rerun finds nothing to do."""
-    settled = 0
+# A correction of the holiday table reopens no window that closed longer ago than this.
+RECOUNT_CLOSED_WITHIN = datetime.timedelta(days=7)
+
+
+def working_day_clocks_recount(*, today: datetime.date | None = None) -> int:
+    """Count the due dates of the running working-day clocks (the five days to return a case)
+    again against the holiday table as it is now. The State Council publishes a year's holidays
+    late in the year before, the administrator may enter a year by hand before its days, and
+    corrects single days afterwards: a window counted before would keep its old date, and a
+    department returning on its real fifth day would be refused. Returns how many due dates
+    changed; a rerun finds nothing to do."""
+    today = today or timezone.localdate()
+    working_day_kinds = [kind for kind, (_days, working) in LIMITS.items() if working]
+    changed = 0
     with transaction.atomic():
-        working_day_kinds = [kind for kind, (_days, working) in LIMITS.items() if working]
-        running = Clock.objects.filter(provisional=True, stopped_at__isnull=True, kind__in=working_day_kinds)
+        running = Clock.objects.filter(
+            stopped_at__isnull=True, kind__in=working_day_kinds, due_on__gte=today - RECOUNT_CLOSED_WITHIN
+        )
         for clock in running.select_for_update(skip_locked=True):
             due = due_date(clock.kind, clock.started_on)
-            if due.provisional:
+            if (clock.due_on, clock.provisional) == (due.date, due.provisional):
                 continue
-            clock.due_on, clock.provisional = due.date, False
+            clock.due_on, clock.provisional = due.date, due.provisional
             clock.save(update_fields=["due_on", "provisional"])
-            settled += 1
-    return settled
+            changed += 1
+    return changed
 
 
 def deadline_sweep(*, today: datetime.date | None = None, batch_size: int = 2000) -> int:
@@ -114,10 +122,10 @@ def deadline_sweep(*, today: datetime.date | None = None, batch_size: int = 2000
     overdue clocks takes seconds. Each batch locks its clocks (skipping those an action holds:
     the next sweep takes them), so the alert level read is the truth, and raising it in the same
     transaction is what makes a rerun send nothing new; the unique (clock, level) reminder row
-    guards the rest. Due dates counted before their year's holidays were known are settled
-    first."""
-    provisional_clocks_settle()
+    guards the rest. The working-day due dates are counted again first, against the holiday
+    table as it is now."""
     today = today or timezone.localdate()
+    working_day_clocks_recount(today=today)
     soon = today + datetime.timedelta(days=DUE_SOON_DAYS)
     due = (
         Clock.objects.filter(stopped_at__isnull=True, kind__in=REMINDED, due_on__lte=soon)

@@ -12,6 +12,7 @@ from cases.handling import (
     case_reply,
     case_report,
     case_request_extension,
+    return_window_over,
 )
 from cases.models import Case, ClockKind, Decision, Status
 from cases.selectors import supervision_list
@@ -310,3 +311,49 @@ def test_a_return_window_counted_before_next_years_holidays_were_published_is_co
     # then the window closes on its real fifth working day, no longer provisional
     clock.refresh_from_db()
     assert (clock.due_on, clock.provisional) == (datetime.date(2027, 1, 5), False)
+
+
+def test_a_holiday_entered_after_its_year_was_marked_known_moves_a_return_window(make_case, department):
+    # given the administrator marks 2027 known before entering its days, and a sweep runs between
+    from cases.clocks import clock_start
+    from workdays.models import CalendarYear, SpecialDay
+
+    CalendarYear.objects.filter(year=2027).delete()
+    SpecialDay.objects.filter(date__year=2027).delete()
+    clock = clock_start(
+        case=make_case(),
+        kind=ClockKind.RETURN,
+        start=datetime.date(2026, 12, 28),
+        department_id=department.pk,
+    )
+    CalendarYear.objects.create(year=2027, source="admin")
+    deadline_sweep(today=datetime.date(2026, 12, 29))
+
+    # when New Year's Day is entered afterwards and the next sweep runs
+    SpecialDay.objects.create(date=datetime.date(2027, 1, 1), is_working_day=False, name="元旦")
+    deadline_sweep(today=datetime.date(2026, 12, 30))
+
+    # then the department may still return the case on its real fifth working day
+    clock.refresh_from_db()
+    assert (clock.due_on, clock.provisional) == (datetime.date(2027, 1, 5), False)
+    assert not return_window_over(clock, datetime.date(2027, 1, 5))
+
+
+def test_a_holiday_corrected_away_moves_a_return_window_earlier(make_case, department):
+    # given a window over the 2026 National Day holidays, counted with them
+    from cases.clocks import clock_start
+    from workdays.models import SpecialDay
+
+    clock = clock_start(
+        case=make_case(), kind=ClockKind.RETURN, start=datetime.date(2026, 9, 29), department_id=department.pk
+    )
+    counted_with_the_holiday = clock.due_on
+
+    # when the administrator finds 7 October was entered as a holiday by mistake, and deletes it
+    SpecialDay.objects.get(date=datetime.date(2026, 10, 7)).delete()
+    deadline_sweep(today=datetime.date(2026, 10, 1))
+
+    # then the window closes a working day earlier
+    clock.refresh_from_db()
+    assert clock.due_on < counted_with_the_holiday
+    assert clock.due_on == add_working_days(datetime.date(2026, 9, 29), 5).date
