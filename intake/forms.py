@@ -59,6 +59,8 @@ class VisitForm(forms.Form):
     )
     repeat_of = forms.IntegerField(required=False, widget=forms.HiddenInput)
     note = forms.CharField(label=_("Note on the visit"), required=False, max_length=500)
+    # Rendered by the page itself, not with the cached empty forms: each page gets its own.
+    submission = forms.UUIDField(required=False, widget=forms.HiddenInput)
 
     # Built when the form is rendered: the desk's empty forms mostly come rendered from the cache
     # (intake.desk_forms), and building their layouts on every page was wasted.

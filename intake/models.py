@@ -137,6 +137,9 @@ class Visit(models.Model):
         Petitioner, through="Attendance", verbose_name=_("petitioners"), related_name="visits"
     )
     note = models.TextField(_("note"), blank=True)
+    # The desk page's one-time key: the same page sent twice (a double click, the browser's
+    # "resend") registers one visit.
+    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-visited_at", "-id"]

@@ -7,6 +7,7 @@ field, before anything is written, so bad input leaves no partial rows.
 import contextlib
 import datetime
 import itertools
+import uuid
 from dataclasses import dataclass, field
 
 import filetype
@@ -105,6 +106,8 @@ class VisitData:
     note: str = ""
     visited_at: datetime.datetime | None = None
     attachments: tuple[UploadedFile, ...] = field(default=())
+    # A key of the form it came from: the same key again is the same registration.
+    submission: uuid.UUID | None = None
 
 
 # --- validation: pure functions, so that forms and serializers give the same messages -----------
@@ -357,7 +360,12 @@ def _validate_visit(data: VisitData) -> None:
 def visit_register(*, data: VisitData, receptionist: User) -> Visit:
     """Register one visit at a window: its people (new or known), and either a new case, which is
     submitted for sign-off, or a link to the case it repeats. The visit carries its attendances,
-    in the order given, as `attendances_registered`: the answer lists them without a query."""
+    in the order given, as `attendances_registered`: the answer lists them without a query.
+
+    Sent again with the same `submission` key, even at the same moment, it registers nothing and
+    returns the visit registered the first time, marked `already_registered`."""
+    if (registered := _registered_submission(data.submission)) is not None:
+        return registered
     _validate_visit(data)
     new_people = [
         (attendee, clean_identity(attendee.new), _validate_contacts(attendee.new.contacts))
@@ -397,6 +405,9 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
                 tracking_code=tracking_code,
             )
         except IntegrityError:
+            # The same page sent twice at once: the second waited for the first's commit.
+            if (registered := _registered_submission(data.submission)) is not None:
+                return registered
             hashes = [identity["id_number_hash"] for _attendee, identity, _contacts in new_people]
             taken = Petitioner.objects.filter(id_number_hash__in=[h for h in hashes if h]).values_list(
                 "id_number_hash", flat=True
@@ -405,6 +416,13 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
                 raise _duplicate_identity_error(taken[0]) from None
             if attempt == TRACKING_CODE_ATTEMPTS or not tracking_code_taken(tracking_code):
                 raise
+
+
+def _registered_submission(submission: uuid.UUID | None) -> Visit | None:
+    visit = Visit.objects.filter(submission=submission).first() if submission else None
+    if visit is not None:
+        visit.already_registered = True
+    return visit
 
 
 def _write_visit(
@@ -472,6 +490,7 @@ def _visit_create(
         is_group=is_group,
         is_repeat=data.repeat_of is not None,
         note=data.note.strip(),
+        submission=data.submission,
     )
     visit.attendances_registered = Attendance.objects.bulk_create(
         Attendance(visit=visit, petitioner_id=petitioner_id, is_representative=attendee.is_representative)

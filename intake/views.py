@@ -1,3 +1,5 @@
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -61,6 +63,7 @@ def desk(request):
                 note=visit_form.cleaned_data["note"],
                 visited_at=visit_form.cleaned_data["visited_at"],
                 attachments=tuple(case_form.cleaned_data.get("attachments", ())) if not repeat_of else (),
+                submission=visit_form.cleaned_data["submission"],
             )
             try:
                 visit = visit_register(data=data, receptionist=request.user)
@@ -87,6 +90,7 @@ def desk(request):
             "people": people,
             "case_form": case_form,
             "rendered": rendered,
+            "submission": _page_key(visit_form),
             "window": window,
             "todays_visits": selectors.desk_visits(
                 day=today, window_id=window.pk if window else None, limit=VISITS_ON_DESK
@@ -111,9 +115,20 @@ def _repeat_number(visit_form) -> str:
     return Case.objects.filter(pk=repeat_of).values_list("number", flat=True).first() or ""
 
 
+def _page_key(visit_form) -> uuid.UUID:
+    """The key of the page's registration. A page sent back with errors keeps its own: nothing
+    of it was registered, and sent again it must still be registered once."""
+    try:
+        return uuid.UUID(str(visit_form["submission"].value()))
+    except ValueError:
+        return uuid.uuid4()
+
+
 def _announce(request, visit) -> None:
     case_url = reverse("cases:detail", args=[visit.case_id])
-    if visit.is_repeat:
+    if getattr(visit, "already_registered", False):
+        text = _("This visit was registered already, on case %(number)s: it was sent twice.")
+    elif visit.is_repeat:
         text = _("Repeat visit registered on case %(number)s.")
     else:
         text = _("Case %(number)s registered and sent for sign-off; tracking code %(code)s.")

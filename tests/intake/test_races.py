@@ -3,6 +3,7 @@ clear message at the other window, never a second record or an error page. A reg
 up on its way does not hold up the other windows."""
 
 import threading
+import uuid
 
 import psycopg
 import pytest
@@ -55,6 +56,39 @@ def test_two_windows_registering_the_same_id_number_at_once_keep_one_record(rece
     assert "沈桂英" in refusals[0].message_dict["id_number"][0]
     assert Petitioner.objects.count() == 1
     assert Visit.objects.count() == 1
+
+
+def test_the_same_desk_page_sent_twice_at_once_registers_one_visit(receptionist, reference):
+    # given the same page's registration, sent twice at the same instant (a double click)
+    data = VisitData(
+        window_id=reference["window"].pk,
+        persons=1,
+        attendees=(Attendee(new=PetitionerData(name="沈桂英")),),
+        case=case_data(reference),
+        submission=uuid.uuid4(),
+    )
+    start = threading.Barrier(2)
+    outcomes: list[object] = []
+
+    def register():
+        start.wait()
+        try:
+            outcomes.append(visit_register(data=data, receptionist=receptionist))
+        except Exception as error:  # whatever went wrong, for the asserts
+            outcomes.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=register) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    # then both answers are the one visit registered, and she has one record
+    assert all(isinstance(outcome, Visit) for outcome in outcomes), outcomes
+    assert len({outcome.pk for outcome in outcomes}) == 1
+    assert (Visit.objects.count(), Petitioner.objects.count()) == (1, 1)
 
 
 def test_a_registration_held_up_on_its_way_does_not_hold_up_another_window(receptionist, reference):

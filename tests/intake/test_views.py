@@ -2,6 +2,7 @@
 where the full ID number appears, and how many queries the lists take."""
 
 import datetime
+import re
 
 import pytest
 from django.conf import settings
@@ -223,6 +224,28 @@ def test_the_desk_registers_a_visit_and_says_the_case_number(receptionist, refer
     woman = Petitioner.objects.get()
     assert (woman.name, woman.id_number, woman.gender) == ("沈桂英", WOMAN_ID, "female")
     assert client.session["window_id"] == reference["window"].pk
+
+
+def test_the_desk_page_sent_twice_registers_one_visit(receptionist, reference):
+    # given the desk page, with its own key, filled in for someone without an ID number
+    client = client_for(receptionist)
+    key = re.search(
+        r'name="submission" value="([0-9a-f-]{36})"', page_text(client.get(reverse("intake:desk")))
+    )[1]
+    form = desk_form(
+        reference, [{"name": "沈桂英", "id_type": "none", "phone": "13912345678"}], submission=key
+    )
+
+    # when "Register" is pressed twice (or the browser sends the page again)
+    client.post(reverse("intake:desk"), form)
+    again = client.post(reverse("intake:desk"), form, follow=True)
+
+    # then one visit, one case and one record of her, and the second press is told so
+    case = Case.objects.get()
+    assert (Visit.objects.count(), Petitioner.objects.count()) == (1, 1)
+    assert f"This visit was registered already, on case {case.number}: it was sent twice." in page_text(again)
+    # and the next page has a key of its own
+    assert key not in page_text(again)
 
 
 def test_the_desk_registers_a_group_visit_of_32_with_five_representatives(receptionist, reference):
