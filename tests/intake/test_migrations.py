@@ -3,8 +3,20 @@
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
+
+NOW = timezone.now()
+
+
+@pytest.fixture(autouse=True)
+def latest_schema_afterwards():
+    """The tests after these run on the whole schema again, columns added since included."""
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
 
 BEFORE = [("intake", "0002_tallysnapshot")]
 AFTER = [("intake", "0003_mask_short_documents")]
@@ -33,3 +45,39 @@ def test_the_stored_mask_of_a_passport_hides_all_but_a_third_of_it():
 
     masked = dict(Petitioner.objects.values_list("pk", "id_number_masked"))
     assert masked == {passport.pk: "E******78", resident.pk: "3205**********123X"}
+
+
+def test_a_landline_stored_with_an_extension_is_found_by_its_number_afterwards():
+    before, after = (
+        [("intake", "0004_drop_pattern_and_covered_indexes")],
+        [("intake", "0005_landline_key_without_extension")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    user = apps.get_model("accounts", "User").objects.create(username="window1")
+    woman = apps.get_model("intake", "Petitioner").objects.create(name="王秀英", created_by=user)
+    ContactPoint = apps.get_model("intake", "ContactPoint")
+    # as the old key stored them: the extension's digits run on after the number
+    work = ContactPoint.objects.create(
+        petitioner=woman,
+        kind="landline",
+        value="0512-63001234-8001",
+        lookup_key="0512630012348001",
+        created_by=user,
+        created_at=NOW,
+    )
+    home = ContactPoint.objects.create(
+        petitioner=woman,
+        kind="landline",
+        value="0512-63005678",
+        lookup_key="051263005678",
+        created_by=user,
+        created_at=NOW,
+    )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    keys = dict(ContactPoint.objects.values_list("pk", "lookup_key"))
+    assert keys == {work.pk: "051263001234", home.pk: "051263005678"}
