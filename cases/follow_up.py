@@ -4,10 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from notifications.models import Kind
 from notifications.services import leaders, notify
+from petition_desk.i18n import in_bureau_language
 
 from .clocks import clocks_stop, running_clock
 from .models import Case, ClockKind, Satisfaction
@@ -26,9 +28,10 @@ def case_follow_up(
         errors["satisfaction_bureau"] = [_("Choose how satisfied the petitioner is with the bureau.")]
     if errors:
         raise ValidationError(errors)
-    labels = [_("Department: %(rating)s") % {"rating": Satisfaction(satisfaction_department).label}]
-    if satisfaction_bureau:
-        labels.append(_("Bureau: %(rating)s") % {"rating": Satisfaction(satisfaction_bureau).label})
+    with in_bureau_language():
+        labels = [_("Department: %(rating)s") % {"rating": Satisfaction(satisfaction_department).label}]
+        if satisfaction_bureau:
+            labels.append(_("Bureau: %(rating)s") % {"rating": Satisfaction(satisfaction_bureau).label})
     with transaction.atomic(durable=True):
         case = apply_action(
             case_id=case_id,
@@ -44,7 +47,8 @@ def case_follow_up(
                 recipients=leaders(),
                 kind=Kind.DISSATISFIED,
                 case=case,
-                message=_("The petitioner of case %(number)s is dissatisfied.") % {"number": case.number},
+                message=gettext_lazy("The petitioner of case %(number)s is dissatisfied."),
+                params={"number": case.number},
             )
         return case
 

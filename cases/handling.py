@@ -3,16 +3,17 @@
 import datetime
 from collections.abc import Iterable
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from documents.services import documents_issue_for_reply
 from notifications.models import Kind
 from notifications.services import leaders, notify
+from petition_desk.i18n import in_bureau_language
 
 from .clocks import clock_start, clocks_stop, running_clock
 from .models import Case, Clock, ClockKind, Extension, ExtensionState, ReplyOutcome, SupervisionNotice
@@ -30,12 +31,6 @@ def _required(value: str, field: str, message: str) -> None:
 def case_receive(*, case_id: int, actor: User) -> Case:
     with transaction.atomic(durable=True):
         return apply_action(case_id=case_id, actor=actor, action=Action.RECEIVE)
-
-
-def in_bureau_language():
-    """What the timeline keeps is read by everyone at the bureau in its language, not in the
-    language of the user who happened to write it (a department working in English)."""
-    return translation.override(settings.LANGUAGE_CODE)
 
 
 def return_window_over(clock: Clock | None, today: datetime.date) -> bool:
@@ -116,8 +111,8 @@ def case_return(*, case_id: int, actor: User, reason: str) -> Case:
             recipients=leaders(),
             kind=Kind.RETURNED,
             case=case,
-            message=_("%(department)s returned case %(number)s: %(reason)s")
-            % {"department": case.department, "number": case.number, "reason": reason},
+            message=gettext_lazy("%(department)s returned case %(number)s: %(reason)s"),
+            params={"department": case.department, "number": case.number, "reason": reason},
         )
         return case
 
@@ -147,7 +142,7 @@ def case_request_extension(*, case_id: int, actor: User, days: int, reason: str)
             case_id=case_id,
             actor=actor,
             action=Action.REQUEST_EXTENSION,
-            note=_("%(days)d days: %(reason)s") % {"days": days, "reason": reason},
+            note=_extension_note(days, reason),
             guard=within_limit,
         )
         extension = Extension.objects.create(case=case, days=days, reason=reason, requested_by=actor)
@@ -155,9 +150,15 @@ def case_request_extension(*, case_id: int, actor: User, days: int, reason: str)
             recipients=leaders(),
             kind=Kind.EXTENSION,
             case=case,
-            message=_("Case %(number)s: %(days)d more days asked.") % {"number": case.number, "days": days},
+            message=gettext_lazy("Case %(number)s: %(days)d more days asked."),
+            params={"number": case.number, "days": days},
         )
         return extension
+
+
+def _extension_note(days: int, reason: str) -> str:
+    with in_bureau_language():
+        return _("%(days)d days: %(reason)s") % {"days": days, "reason": reason}
 
 
 def case_add_note(*, case_id: int, actor: User, text: str) -> Case:

@@ -11,6 +11,7 @@ from django.db import connection, transaction
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from notifications.models import Kind
@@ -244,7 +245,8 @@ def notify_awaiting_sign_off(case: Case) -> None:
             recipients=leaders(),
             kind=Kind.AWAITING_SIGN_OFF,
             case=case,
-            message=_("Group visit %(number)s awaits sign-off.") % {"number": case.number},
+            message=gettext_lazy("Group visit %(number)s awaits sign-off."),
+            params={"number": case.number},
         )
 
 

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from accounts.models import User
 from documents.services import documents_issue_for_extension
@@ -131,8 +132,8 @@ def sign_off_in_transaction(*, case_id: int, leader: User, data: SignOffData) ->
             recipients=[case.registered_by],
             kind=Kind.BACK_TO_WINDOW,
             case=case,
-            message=_("Case %(number)s is back at the window: %(instruction)s")
-            % {"number": case.number, "instruction": data.instruction},
+            message=gettext_lazy("Case %(number)s is back at the window: %(instruction)s"),
+            params={"number": case.number, "instruction": data.instruction},
         )
     return case
 
@@ -172,11 +173,11 @@ def extension_decide(*, case_id: int, leader: User, approve: bool, note: str = "
             kind=Kind.EXTENSION,
             case=case,
             message=(
-                _("Extension of %(days)d days approved for case %(number)s.")
+                gettext_lazy("Extension of %(days)d days approved for case %(number)s.")
                 if approve
-                else _("Extension of %(days)d days refused for case %(number)s.")
-            )
-            % {"days": extension.days, "number": case.number},
+                else gettext_lazy("Extension of %(days)d days refused for case %(number)s.")
+            ),
+            params={"days": extension.days, "number": case.number},
         )
         return extension
 
@@ -194,8 +195,8 @@ def case_supervise(*, case_id: int, leader: User, text: str) -> SupervisionNotic
                 recipients=department_staff(case.department_id),
                 kind=Kind.SUPERVISION,
                 case=case,
-                message=_("Supervision notice on case %(number)s: %(text)s")
-                % {"number": case.number, "text": text},
+                message=gettext_lazy("Supervision notice on case %(number)s: %(text)s"),
+                params={"number": case.number, "text": text},
                 email=True,
             )
         return notice

@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import gettext_lazy, ngettext
 
 from accounts.models import User
 from cases.models import Attachment, Case
@@ -560,8 +560,8 @@ def _link_repeat(
             recipients=leaders(),
             kind=Kind.GROUP_VISIT,
             case=case,
-            message=_("A group of %(persons)d came again about case %(number)s.")
-            % {"persons": persons, "number": case.number},
+            message=gettext_lazy("A group of %(persons)d came again about case %(number)s."),
+            params={"persons": persons, "number": case.number},
         )
     return case
 

@@ -12,9 +12,11 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.functional import Promise
 from django.utils.translation import ngettext
 
 from accounts.models import Role, User
+from petition_desk.i18n import in_bureau_language
 
 from .models import DigestRun, Kind, Notification
 
@@ -23,12 +25,29 @@ logger = logging.getLogger(__name__)
 DIGEST_SETTLE = datetime.timedelta(minutes=2)
 
 
-def notify(*, recipients: Iterable[User], kind: Kind, message: str, case=None, email: bool = False) -> int:
+def notify(
+    *,
+    recipients: Iterable[User],
+    kind: Kind,
+    message: str | Promise,
+    params: dict | None = None,
+    case=None,
+    email: bool = False,
+) -> int:
+    """`message` a lazy translation and its `params`: it is stored in the bureau's language,
+    whoever's request it comes from."""
+    text = _bureau_text(message, params)
     rows = Notification.objects.bulk_create(
-        Notification(recipient=user, kind=kind, case=case, message=message[:300], email_pending=email)
+        Notification(recipient=user, kind=kind, case=case, message=text, email_pending=email)
         for user in recipients
     )
     return len(rows)
+
+
+def _bureau_text(message: str | Promise, params: dict | None) -> str:
+    with in_bureau_language():
+        text = str(message) % params if params else str(message)
+    return text[:300]
 
 
 def notify_many(

@@ -58,7 +58,7 @@ def test_the_follow_up_call_records_the_satisfaction(concluded, receptionist, le
     assert (event.action, event.actor, event.note) == (
         "follow_up",
         receptionist,
-        "Department: Basically satisfied; Bureau: Satisfied; 电话回访",
+        "对接办部门：基本满意; 对信访局：满意; 电话回访",  # kept in the bureau's language
     )
     assert not leader.notifications.exists()
     assert case not in supervision_list()["dissatisfied"]
@@ -98,7 +98,7 @@ def test_a_dissatisfied_petitioner_is_brought_to_the_leaders(
     notice = leader.notifications.get(kind=Kind.DISSATISFIED)
     assert (notice.case, notice.message) == (
         concluded,
-        f"The petitioner of case {concluded.number} is dissatisfied.",
+        f"信访件 {concluded.number} 的信访人表示不满意。",
     )
     assert list(supervision_list()["dissatisfied"]) == [concluded]
 

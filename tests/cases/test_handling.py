@@ -77,7 +77,7 @@ def test_a_department_returns_a_case_within_five_working_days(received, departme
     assert (case.status, case.returns_count) == (Status.RETURNED, 1)
     assert not case.clocks.filter(stopped_at__isnull=True).exists()
     notice = leader.notifications.get(kind=Kind.RETURNED)
-    assert notice.message == f"住建局 returned case {case.number}: 属劳动争议，非本局职责"
+    assert notice.message == f"住建局退回信访件 {case.number}：属劳动争议，非本局职责"
     listed = returned_cases().get()
     assert (listed, listed.return_reason, listed.returns_count) == (case, "属劳动争议，非本局职责", 1)
 
@@ -228,7 +228,7 @@ def test_the_leader_is_asked_and_decides_and_the_department_is_told(accepted, de
     # when the department asks
     case_request_extension(case_id=accepted.pk, actor=department_user, days=15, reason="需现场勘查")
     assert leader.notifications.get(kind=Kind.EXTENSION).message == (
-        f"Case {accepted.number}: 15 more days asked."
+        f"信访件 {accepted.number} 申请延期 15 天。"
     )
     due = accepted.clocks.get(kind=ClockKind.HANDLING).due_on
 
@@ -239,7 +239,7 @@ def test_the_leader_is_asked_and_decides_and_the_department_is_told(accepted, de
     assert (extension.state, extension.decided_by) == (ExtensionState.REFUSED, leader)
     assert accepted.clocks.get(kind=ClockKind.HANDLING).due_on == due
     assert department_user.notifications.filter(kind=Kind.EXTENSION).get().message == (
-        f"Extension of 15 days refused for case {accepted.number}."
+        f"信访件 {accepted.number} 延期 15 天的申请未获批准。"
     )
 
 
@@ -340,7 +340,7 @@ def test_a_supervision_notice_reaches_the_department_which_answers_it(accepted, 
     # then the department is told, by email too
     told = department_user.notifications.get(kind=Kind.SUPERVISION)
     assert (told.case, told.email_pending) == (accepted, True)
-    assert told.message == f"Supervision notice on case {accepted.number}: 请于三日内报告进展"
+    assert told.message == f"信访件 {accepted.number} 督办通知：请于三日内报告进展"
 
     # when the department answers, the answer is recorded once
     supervision_answer(case_id=accepted.pk, actor=department_user, text="已完成现场勘查")

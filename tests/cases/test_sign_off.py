@@ -140,7 +140,7 @@ def test_back_to_the_window_tells_the_receptionist_who_can_submit_again(make_cas
     assert case.status == Status.BACK_TO_WINDOW
     notice = receptionist.notifications.get(kind=Kind.BACK_TO_WINDOW)
     assert notice.case == case
-    assert notice.message == f"Case {case.number} is back at the window: 请补充拆迁协议复印件"
+    assert notice.message == f"信访件 {case.number} 已退回窗口：请补充拆迁协议复印件"
 
     # and once the window has it, the case goes back to the queue
     case_submit(case_id=case.pk, actor=receptionist)

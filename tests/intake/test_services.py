@@ -538,7 +538,7 @@ def test_a_group_that_comes_again_makes_the_case_a_group_case_and_the_leaders_ar
     assert case.is_group
     assert list(sign_off_queue()) == [case, earlier]
     told = leader.notifications.get(kind=Kind.GROUP_VISIT)
-    assert (told.case, told.message) == (case, f"A group of 32 came again about case {case.number}.")
+    assert (told.case, told.message) == (case, f"32 人集体来访，重复反映信访件 {case.number}。")
 
 
 def test_an_ordinary_repeat_visit_tells_nobody(receptionist, reference, leader):

@@ -160,7 +160,7 @@ def test_a_group_visit_is_put_before_the_leaders_at_once(make_case, leader):
     assert (notice.kind, notice.case, notice.message) == (
         Kind.AWAITING_SIGN_OFF,
         case,
-        f"Group visit {case.number} awaits sign-off.",
+        f"集体访信访件 {case.number} 待签阅。",
     )
 
 
