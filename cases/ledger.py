@@ -26,6 +26,7 @@ from accounts.models import User
 from intake.models import Petitioner
 
 from .models import Case, ReplyOutcome, Satisfaction, Status
+from .selectors import returned_by_its_department
 
 FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 2000
@@ -73,12 +74,16 @@ def _columns(hide_protected: bool) -> list[tuple[str, Callable[[Case], str]]]:
         (_field("petitioners"), lambda case: _petitioners(case, hide_protected)),
         (_field("request"), lambda case: case.request),
         (_field("status"), lambda case: _label(Status, case.status)),
-        (_field("department"), lambda case: case.department.name if case.department else ""),
+        (_field("department"), _department_name),
         (_field("replied_at"), lambda case: _when(case.replied_at)),
         (_field("reply_outcome"), lambda case: _label(ReplyOutcome, case.reply_outcome)),
         (_field("satisfaction_department"), lambda case: _label(Satisfaction, case.satisfaction_department)),
         (_field("satisfaction_bureau"), lambda case: _label(Satisfaction, case.satisfaction_bureau)),
     ]
+
+
+def _department_name(case: Case) -> str:
+    return case.department.name if case.department and not case.returned_by_department else ""
 
 
 def ledger_rows(queryset: QuerySet[Case], *, user: User) -> Iterator[list[str]]:
@@ -89,6 +94,8 @@ def ledger_rows(queryset: QuerySet[Case], *, user: User) -> Iterator[list[str]]:
     people = Petitioner.objects.only("name", "id_number_masked").order_by("name", "id")
     cases = (
         queryset.select_related("category", "subject_area", "place", "department")
+        # The department that returned a case last does not handle it (cases.selectors).
+        .annotate(returned_by_department=returned_by_its_department())
         # The list's own prefetches (its clocks) are not in the ledger.
         .prefetch_related(None)
         .prefetch_related(Prefetch("petitioners", queryset=people))

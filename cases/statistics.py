@@ -15,6 +15,7 @@ from intake.models import Visit
 
 from .clocks import REMINDED
 from .models import Case, CaseEvent, Clock, ClockKind, Forwarding, Satisfaction, SupervisionNotice
+from .selectors import returned_by_its_department
 from .workflow import Action
 
 # A year, a leap year included: one request never aggregates more than that.
@@ -103,10 +104,11 @@ class CountRow:
 def cases_by(period: Period, field: str) -> list[CountRow]:
     """New cases per category, subject area, place or receiving department (a foreign key of
     Case), most first; cases without one are left out."""
+    cases = cases_registered(period).filter(**{f"{field}__isnull": False})
+    if field == "department":
+        cases = cases.exclude(returned_by_its_department())
     rows = (
-        cases_registered(period)
-        .filter(**{f"{field}__isnull": False})
-        .values(f"{field}_id", f"{field}__name")
+        cases.values(f"{field}_id", f"{field}__name")
         .annotate(cases=Count("id"))
         .order_by("-cases", f"{field}__name")
     )
@@ -262,6 +264,7 @@ def satisfaction_by_department(period: Period) -> list[SatisfactionRow]:
     rows = (
         Case.objects.filter(Exists(followed_up), department__isnull=False)
         .exclude(satisfaction_department="")
+        .exclude(returned_by_its_department())
         .values("department_id", "department__name")
         .annotate(
             **{

@@ -255,3 +255,28 @@ def test_an_empty_period_has_zero_rates(march):
     assert figures.by_category == figures.on_time == figures.satisfaction == []
     # Overdue is as of today, whatever the period.
     assert figures.overdue == 2
+
+
+def test_a_case_returned_and_answered_at_the_window_is_no_departments(
+    make_case, leader, department, department_user, receptionist
+):
+    """住建局 gave it back as not theirs; the bureau answered it itself."""
+    from cases.follow_up import case_follow_up
+    from cases.handling import case_receive, case_return
+    from cases.ledger import ledger_rows
+    from cases.sign_off import SignOffData, case_sign_off
+    from cases.statistics import cases_by, satisfaction_by_department
+    from tests.cases.steps import forward
+
+    case = forward(make_case(), leader, department)
+    case_receive(case_id=case.pk, actor=department_user)
+    case_return(case_id=case.pk, actor=department_user, reason="非本局职责")
+    answer = SignOffData(decision="answer_at_window", instruction="当场解释政策")
+    case_sign_off(case_id=case.pk, leader=leader, data=answer)
+    case_follow_up(case_id=case.pk, actor=receptionist, satisfaction_department="dissatisfied")
+
+    today = Period(start=timezone.localdate(), end=timezone.localdate())
+    _header, row = ledger_rows(Case.objects.filter(pk=case.pk), user=leader)
+    assert cases_by(today, "department") == []
+    assert satisfaction_by_department(today) == []
+    assert department.name not in row
