@@ -15,6 +15,10 @@ import os
 # behind another while a worker sat idle; ours listens only while it has a thread free.
 worker_class = "petition_desk.gunicorn_worker.FreeThreadWorker"
 keepalive = 5  # seconds an idle connection stays open; a reverse proxy must close its own sooner
+# gunicorn's own format logs the request line and the referrer whole, query strings included: the
+# desk's look-up carries ID numbers and phones there at every keystroke, and the search its words.
+# The path alone, so that the access log does not undo their encryption at rest.
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(m)s %(U)s %(H)s" %(s)s %(b)s "%(a)s" %(M)sms'
 # A sync worker stuck in a request was killed after `timeout`; a threaded worker's main loop keeps
 # answering gunicorn's arbiter while its thread is stuck, and is not killed.
 # So the web's database statements, where a request can hang (a lock held elsewhere), are bounded

@@ -108,6 +108,50 @@ def test_the_site_keeps_a_clients_connection_open_between_requests(tmp_path):
         server.wait(timeout=30)
 
 
+def test_the_access_log_keeps_no_id_number_or_phone_from_a_look_up(tmp_path):
+    """The desk looks a person up at every keystroke with her ID number and phone in the query
+    string, and the search page's address carries its words: the log has the path alone."""
+    port, log = free_port(), tmp_path / "access.log"
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "petition_desk.settings.local",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    server = subprocess.Popen(
+        [Path(sys.executable).parent / "gunicorn", "petition_desk.wsgi:application"]
+        + ["--bind", f"127.0.0.1:{port}", "--access-logfile", str(log)],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+
+        def answered() -> bool:
+            try:
+                connection.request(
+                    "GET",
+                    "/desk/lookup/?people-0-id_number=11010519491231002X&people-0-mobile=13962598765",
+                    headers={"Referer": f"http://127.0.0.1:{port}/cases/search/?q=11010519491231002X"},
+                )
+                connection.getresponse().read()
+            except ConnectionRefusedError:
+                connection.close()
+                return False
+            return True
+
+        wait_until(answered, what="gunicorn did not start")
+        wait_until(lambda: log.exists() and log.read_text(), what="nothing was logged")
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+    line = log.read_text()
+    assert '"GET /desk/lookup/ HTTP/1.1" 302' in line, line
+    assert "11010519491231002X" not in line and "13962598765" not in line, line
+
+
 HELD_APP = """
 import os
 import time
