@@ -283,7 +283,7 @@ COLUMNS = {
         "satisfaction_department satisfaction_bureau review_requested_at"
     ),
     Case.petitioners.through: "case_id petitioner_id",
-    Visit: "id visited_at window_id receptionist_id case_id persons is_group is_repeat note",
+    Visit: "id visited_at window_id receptionist_id case_id persons is_group is_repeat note submission",
     Attendance: "visit_id petitioner_id is_representative",
     CaseEvent: "case_id actor_id action from_status to_status note created_at",
 }
@@ -600,7 +600,8 @@ class ChunkWriter:
         window = self.rng.choice(self.plan.windows)
         self.rows[Visit].append(
             f"{visit_id}\t{ts(at)}\t{window}\t{receptionist}\t{case_id}\t{persons}\t{_b(is_group)}\t"
-            f"{_b(is_repeat)}\t\n"
+            # No note, and no desk page's key: as a registration through the API.
+            f"{_b(is_repeat)}\t\t\\N\n"
         )
         self.rows[Attendance].extend(f"{visit_id}\t{p}\t{_b(reps)}\n" for p in petitioners)
 
