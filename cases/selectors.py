@@ -38,15 +38,16 @@ def cases_visible_to(user: User) -> QuerySet[Case]:
     return Case.objects.all()
 
 
-def accuser_withheld_from(user: User, case: Case) -> bool:
-    """Art. 30: an accuser stays unknown to those her accusation goes to. Department staff see
-    neither the people of an accusation case nor its attachments, whose scanned letter bears her
-    name and signature (and whose file names may too)."""
-    return user.is_department_staff and case.category.is_accusation
+def identity_withheld_from(user: User, case: Case) -> bool:
+    """An anonymous petitioner's identity stays at the bureau, and so does an accuser's (Art. 30:
+    never passed on to those the accusation is about). Department staff see neither the people
+    of such a case nor its attachments, whose scanned letter bears the name and signature (and
+    whose file names may too)."""
+    return user.is_department_staff and (case.anonymous or case.category.is_accusation)
 
 
 def attachments_visible_to(user: User, case: Case) -> QuerySet[Attachment]:
-    return Attachment.objects.none() if accuser_withheld_from(user, case) else case.attachments.all()
+    return Attachment.objects.none() if identity_withheld_from(user, case) else case.attachments.all()
 
 
 def running_clocks() -> Prefetch:

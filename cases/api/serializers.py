@@ -249,7 +249,7 @@ class CaseDetailSerializer(CaseListSerializer):
     )
     visits = CaseVisitSerializer(many=True, read_only=True)
     attachments = serializers.SerializerMethodField(
-        help_text=_("Empty for department staff when the case is an accusation.")
+        help_text=_("Empty for department staff when the case is anonymous or an accusation.")
     )
     clocks = ClockSerializer(
         source="running_clocks", many=True, read_only=True, help_text=_("The time limits still running.")

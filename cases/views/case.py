@@ -53,7 +53,7 @@ def render_case(request, case: Case, *, bound: ShownPanel | None = None):
             "record": record,
             "panels": panels_for(case, request.user, record, bound),
             "can_submit": Action.SUBMIT in allowed_actions(case.status, request.user.role),
-            "show_people": not selectors.accuser_withheld_from(request.user, case),
+            "show_people": not selectors.identity_withheld_from(request.user, case),
         },
     )
 

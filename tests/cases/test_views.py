@@ -173,15 +173,23 @@ def test_department_staff_do_not_see_who_made_an_accusation(receptionist, refere
     assert "沈桂英" in window_view.content.decode()
 
 
-def test_department_staff_get_neither_an_accusers_letter_nor_its_file_name(
-    receptionist, reference, department_user
+@pytest.mark.parametrize(
+    ("protected", "told"),
+    [("accusation", "material is withheld (Art. 30)."), ("anonymous", "the material stays at the bureau.")],
+)
+def test_department_staff_get_neither_the_petitioners_letter_nor_its_file_name(
+    receptionist, reference, department_user, protected, told
 ):
-    """Art. 30: the scanned accusation bears the accuser's name and signature."""
-    # given an accusation registered with her signed letter, forwarded to 住建局
-    accusation = CategoryFactory(name="检举控告", code="accusation", is_accusation=True)
-    letter = SimpleUploadedFile("沈桂英控告信（签名）.pdf", PDF_BYTES, content_type="application/pdf")
-    case = register(receptionist, reference, category=accusation, attachments=[letter])
-    Case.objects.filter(pk=case.pk).update(department=department_user.department)
+    """Art. 30, and anonymity: the scanned letter bears the petitioner's name and signature."""
+    # given an accusation, or an anonymous case, registered with her signed letter, at 住建局
+    category = reference["category"]
+    if protected == "accusation":
+        category = CategoryFactory(name="检举控告", code="accusation", is_accusation=True)
+    letter = SimpleUploadedFile("沈桂英来信（签名）.pdf", PDF_BYTES, content_type="application/pdf")
+    case = register(receptionist, reference, category=category, attachments=[letter])
+    Case.objects.filter(pk=case.pk).update(
+        department=department_user.department, anonymous=protected == "anonymous"
+    )
     attachment = case.attachments.get()
     api = APIClient()
     api.force_authenticate(department_user)
@@ -195,13 +203,13 @@ def test_department_staff_get_neither_an_accusers_letter_nor_its_file_name(
     ]
 
     # then the letter is nowhere, and the page says why
-    assert "控告信" not in page
-    assert "material is withheld (Art. 30)." in page
+    assert "来信" not in page
+    assert told in page
     assert detail["attachments"] == []
     assert [response.status_code for response in downloads] == [404, 404]
     # while the window still has it
     window_page = client_for(receptionist).get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert "沈桂英控告信（签名）.pdf" in window_page
+    assert "沈桂英来信（签名）.pdf" in window_page
 
 
 # --- the sign-off queue and the inbox ---------------------------------------------------------
