@@ -2,10 +2,12 @@
 
 import os
 
-# Demo keys, so that `make run` works on a fresh machine; production.py insists on real ones.
-os.environ.setdefault("DJANGO_SECRET_KEY", "local-demo-secret-key-not-for-production")
-os.environ.setdefault("FIELD_ENCRYPTION_KEYS", "bG9jYWwtZGVtby1rZXktMzItYnl0ZXMtbG9uZy0hISE=")
-os.environ.setdefault("ID_NUMBER_HASH_KEY", "local-demo-id-hash-key")
+from . import demo_keys
+
+# Demo keys, so that `make run` works on a fresh machine; production.py refuses them.
+os.environ.setdefault("DJANGO_SECRET_KEY", demo_keys.SECRET_KEY)
+os.environ.setdefault("FIELD_ENCRYPTION_KEYS", demo_keys.FIELD_ENCRYPTION_KEY)
+os.environ.setdefault("ID_NUMBER_HASH_KEY", demo_keys.ID_NUMBER_HASH_KEY)
 
 from .base import *  # noqa: F403
 

@@ -1,7 +1,26 @@
 """Real deployments: every secret comes from the environment and there is no default for them."""
 
+from django.core.exceptions import ImproperlyConfigured
+
+from . import demo_keys
 from .base import *  # noqa: F403
-from .base import env
+from .base import FIELD_ENCRYPTION_KEYS, ID_NUMBER_HASH_KEY, SECRET_KEY, env
+
+# An empty hash key makes the ID numbers' look-up hash an unkeyed one, open to trying every
+# plausible number; the demo keys are published with the code.
+MIN_HASH_KEY_LENGTH = 16
+if len(ID_NUMBER_HASH_KEY) < MIN_HASH_KEY_LENGTH:
+    raise ImproperlyConfigured(
+        f"ID_NUMBER_HASH_KEY must be at least {MIN_HASH_KEY_LENGTH} characters (.env.example)."
+    )
+if (
+    ID_NUMBER_HASH_KEY == demo_keys.ID_NUMBER_HASH_KEY
+    or demo_keys.FIELD_ENCRYPTION_KEY in FIELD_ENCRYPTION_KEYS
+    or SECRET_KEY == demo_keys.SECRET_KEY
+):
+    raise ImproperlyConfigured(
+        "A demo key of settings/local.py is set: give production keys of its own (.env.example)."
+    )
 
 DEBUG = False
 DEMO_MODE = env.bool("DEMO_MODE", default=False)
