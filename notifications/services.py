@@ -90,18 +90,21 @@ def notifications_send_emails(*, batch: int = 200) -> int:
 
     A mail server that refuses an email for good (a 5xx answer to its address or to its text)
     would refuse it every time: it is logged and not tried again, or this row would come first in
-    every run and hold up everyone's email. The in-app notification stands. Any other error (the
-    server away, a temporary 4xx, a login refused) leaves the rows pending for the next run."""
+    every run and hold up everyone's email. The in-app notification stands. One it refuses for
+    now (4xx: greylisting, a full mailbox) waits for the next run while the others go on. Any
+    other error (the server away, a login refused) leaves the rows pending for the next run."""
     # Nothing to send to a user without an address: cleared in one statement, not row by row
     # (a sweep may leave thousands of reminders pending at once).
     Notification.objects.filter(email_pending=True, recipient__email="").update(email_pending=False)
     sent = 0
+    deferred: list[int] = []
     for _ in range(batch):
         with transaction.atomic():
             row = (
                 Notification.objects.select_for_update(skip_locked=True)
                 .select_related("recipient")
                 .filter(email_pending=True)
+                .exclude(pk__in=deferred)
                 .order_by("id")
                 .first()
             )
@@ -118,7 +121,9 @@ def notifications_send_emails(*, batch: int = 200) -> int:
                     sent += 1
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as error:
                     if _smtp_code(error) < 500:
-                        raise
+                        logger.info("Email to %s deferred (%s): %s", row.recipient, error, row.pk)
+                        deferred.append(row.pk)
+                        continue
                     logger.warning(
                         "Email to %s refused (%s); notification %s not emailed", row.recipient, error, row.pk
                     )

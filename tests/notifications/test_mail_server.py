@@ -112,3 +112,18 @@ def test_an_email_the_server_cannot_take_now_goes_out_on_a_later_run(mail_server
     # then it went out once
     assert mail_server.delivered == ["li@example.com"]
     assert not Notification.objects.filter(email_pending=True).exists()
+
+
+def test_an_email_the_server_cannot_take_now_holds_up_nobody(mail_server):
+    # given the oldest pending email is to a mailbox that is full for now
+    director = UserFactory(username="director", email="director@example.com")
+    mail_server.address_answers[director.email] = "452 4.2.2 Mailbox full"
+    tell(director)
+    tell(UserFactory(username="li", email="li@example.com"))
+
+    # when the sender runs
+    send()
+
+    # then 李's email went out, and the director's waits for a later run
+    assert mail_server.delivered == ["li@example.com"]
+    assert Notification.objects.filter(email_pending=True).get().recipient == director
