@@ -16,7 +16,7 @@ from notifications.models import Kind
 from notifications.services import department_staff, notify
 from petition_desk.validators import validate_record_date
 
-from .clocks import ClockKind, clock_extend, clocks_stop
+from .clocks import ClockKind, clock_extend, clocks_stop, running_clock
 from .models import (
     Case,
     Decision,
@@ -25,6 +25,7 @@ from .models import (
     ExtensionState,
     OutboxMessage,
     SignOff,
+    Status,
     SupervisionNotice,
 )
 from .selectors import department_holds
@@ -185,8 +186,15 @@ def extension_decide(*, case_id: int, leader: User, approve: bool, note: str = "
 def case_supervise(*, case_id: int, leader: User, text: str) -> SupervisionNotice:
     if not text.strip():
         raise ValidationError({"text": [_("Write what the department must do.")]})
+
+    def something_owed(case: Case) -> None:
+        if case.status == Status.CLOSED and running_clock(case, ClockKind.REPORT) is None:
+            raise ValidationError(_("This case is closed and owes nothing: there is nothing to supervise."))
+
     with transaction.atomic(durable=True):
-        case = apply_action(case_id=case_id, actor=leader, action=Action.SUPERVISE, note=text)
+        case = apply_action(
+            case_id=case_id, actor=leader, action=Action.SUPERVISE, note=text, guard=something_owed
+        )
         notice = SupervisionNotice.objects.create(case=case, text=text, sent_by=leader)
         # Only a department that holds the case can answer; after a return `department` still
         # names the one that gave it back, which is not told (it could not answer).

@@ -128,7 +128,7 @@ class Measure(models.TextChoices):
 # department or is answered at the window. Receipt notice: the department tells the petitioner
 # (Art. 23), stopped on accept, decline or return. Acceptance: the department's five working days
 # to object (Art. 23), stopped the same way. Conclusion: handling (Art. 34, extensions included),
-# stopped by the reply. Closing a case stops whatever still runs.
+# stopped by the reply. Closing a case stops the clocks of these measures.
 MEASURE_CLOCKS = {
     Measure.FORWARDING: ClockKind.FORWARD,
     Measure.RECEIPT_NOTICE: ClockKind.NOTIFY_RECEIPT,

@@ -102,13 +102,14 @@ TRANSITIONS: dict[tuple[Status, Action], Transition] = {
     (S.CONCLUDED, Action.REQUEST_REVIEW): Transition(S.CONCLUDED, RECEPTIONIST),
     (S.CLOSED, Action.REQUEST_REVIEW): Transition(S.CLOSED, RECEPTIONIST),
     (S.CONCLUDED, Action.CLOSE): Transition(S.CLOSED, frozenset({Role.RECEPTIONIST, Role.LEADER})),
+    # A closed case still owing its completion report is supervised about it (cases.sign_off).
     **{
         (state, Action.SUPERVISE): Transition(state, LEADER)
-        for state in (S.SIGNED_OFF, *WITH_DEPARTMENT, S.CONCLUDED)
+        for state in (S.SIGNED_OFF, *WITH_DEPARTMENT, S.CONCLUDED, S.CLOSED)
     },
     **{
         (state, Action.ANSWER_SUPERVISION): Transition(state, DEPARTMENT)
-        for state in (*WITH_DEPARTMENT, S.CONCLUDED)
+        for state in (*WITH_DEPARTMENT, S.CONCLUDED, S.CLOSED)
     },
 }
 

@@ -28,7 +28,7 @@ def test_too_many_files_at_once_get_a_page_in_chinese(receptionist, reference):
     response = client.post("/desk/", {"window": reference["window"].pk, "attachments": pages})
 
     assert response.status_code == 400
-    assert "请求无法受理" in response.content.decode()
+    assert "无法处理该请求" in response.content.decode()
     assert not Case.objects.exists()
 
 

@@ -6,6 +6,7 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -18,10 +19,13 @@ from cases.handling import (
     case_conclude,
     case_receive,
     case_reply,
+    case_report,
     case_request_extension,
     case_return,
+    supervision_answer,
 )
 from cases.models import Attachment, Case, Clock, ClockKind, Decision, Extension, Status, SupervisionNotice
+from cases.selectors import supervision_list
 from cases.sign_off import SignOffData, case_sign_off, case_supervise, extension_decide
 from tests.queries import session_queries
 
@@ -332,6 +336,33 @@ def test_an_assigned_case_closed_at_the_window_still_owes_its_completion_report(
     response = post(department_user, case, "report", {"report-text": "已完成核查并答复"}, follow=True)
     assert texts(response) == [f"Completion report sent on case {case.number}."]
     assert status_of(case) == Status.CLOSED
+
+
+def test_a_closed_case_whose_report_is_overdue_is_supervised_and_answered(
+    make_case, leader, department, department_user, receptionist
+):
+    # given an assigned case closed at the window, its completion report overdue
+    due = TODAY() + datetime.timedelta(days=10)
+    case = sign_off(make_case(), leader, department, decision=Decision.ASSIGN, report_due=due)
+    case_receive(case_id=case.pk, actor=department_user)
+    case_accept(case_id=case.pk, actor=department_user)
+    case_reply(case_id=case.pk, actor=department_user, outcome="supported", text="同意安置")
+    case_conclude(case_id=case.pk, actor=department_user)
+    case_close(case_id=case.pk, actor=receptionist)
+    case.clocks.filter(kind=ClockKind.REPORT).update(due_on=TODAY() - datetime.timedelta(days=3))
+
+    # when the leader supervises it from the supervision list, and the department answers
+    assert case in supervision_list()["overdue"]
+    case_supervise(case_id=case.pk, leader=leader, text="请尽快报送办结报告")
+    page = client_for(department_user).get(reverse("cases:detail", args=[case.pk]))
+    assert "answer_supervision" in panels(page)
+    supervision_answer(case_id=case.pk, actor=department_user, text="本周内报送")
+
+    # then the notice is answered; a closed case that owes nothing is not supervised
+    assert not case.supervision_notices.filter(answered_at__isnull=True).exists()
+    case_report(case_id=case.pk, actor=department_user, text="办结报告")
+    with pytest.raises(ValidationError):
+        case_supervise(case_id=case.pk, leader=leader, text="请说明")
 
 
 def test_a_forwarded_case_has_no_completion_report(accepted, department_user):
