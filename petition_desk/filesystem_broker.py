@@ -22,6 +22,11 @@ from kombu.transport import filesystem
 from kombu.utils.encoding import bytes_to_str, str_to_bytes
 from kombu.utils.json import dumps, loads
 
+# mkstemp makes a file only its owner may read, where kombu's own files follow the umask: read
+# once here, while importing (os.umask can only be read by setting it, which threads would race).
+_UMASK = os.umask(0o022)
+os.umask(_UMASK)
+
 
 def _table(file) -> list:
     # A table just created by another process and not yet written is empty: no queues yet.
@@ -39,6 +44,8 @@ class Channel(filesystem.Channel):
             # The leading dot keeps the unfinished file out of every queue.
             descriptor, unfinished = tempfile.mkstemp(dir=folder, prefix=".", suffix=".part")
             try:
+                # A web server and a worker of different users sharing the folder's group.
+                os.fchmod(descriptor, 0o666 & ~_UMASK)
                 with os.fdopen(descriptor, "wb") as file:
                     file.write(str_to_bytes(dumps(payload)))
                 os.replace(unfinished, os.path.join(folder, name))

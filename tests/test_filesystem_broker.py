@@ -5,6 +5,7 @@ be lost), and workers starting together must all end up in the list."""
 
 import multiprocessing
 import os
+import stat
 import subprocess
 import sys
 import time
@@ -122,3 +123,21 @@ def test_workers_starting_together_all_hear_a_broadcast(tmp_path):
         # Each worker's copy waits in the folder under its queue's name.
         heard = [len(list((folder / "queue").glob(f"*.worker-{n}.msg"))) for n in range(WORKERS)]
         assert heard == [1] * WORKERS, f"round {round_}"
+
+
+def test_a_message_file_follows_the_umask_as_kombus_own_do(tmp_path):
+    """A web server and a worker running as two users of one group share the broker's folder."""
+    for folder in ("queue", "control"):
+        (tmp_path / folder).mkdir()
+    (tmp_path / "queue").chmod(0o2775)
+    with _connection(tmp_path) as connection:
+        connection.Producer().publish({"task": "record"}, routing_key="celery")
+
+    (message,) = (tmp_path / "queue").glob("*.msg")
+    assert stat.S_IMODE(message.stat().st_mode) == 0o666 & ~current_umask()
+
+
+def current_umask() -> int:
+    umask = os.umask(0o022)
+    os.umask(umask)
+    return umask
