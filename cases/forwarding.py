@@ -96,7 +96,7 @@ def _deliver(sign_off: SignOff) -> Forwarding:
         actor=None,
         action=Action.DELIVER_ASSIGNED if assigned else Action.DELIVER_FORWARDED,
         note=sign_off.department.name,
-        changes={"department_id": sign_off.department_id},
+        changes={"department_id": sign_off.department_id, "department_gave_back": False},
     )
     forwarding = Forwarding.objects.create(sign_off=sign_off, case=case, department_id=sign_off.department_id)
     clocks_stop(case=case, kinds=[ClockKind.FORWARD])

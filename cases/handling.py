@@ -104,7 +104,7 @@ def case_return(*, case_id: int, actor: User, reason: str) -> Case:
             action=Action.RETURN,
             note=reason,
             guard=within_return_window,
-            changes={"returns_count": current.returns_count + 1},
+            changes={"returns_count": current.returns_count + 1, "department_gave_back": True},
         )
         clocks_stop(case=case, kinds=[ClockKind.NOTIFY_RECEIPT, ClockKind.RETURN, ClockKind.REPORT])
         notify(

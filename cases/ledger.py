@@ -26,7 +26,6 @@ from accounts.models import User
 from intake.models import Petitioner
 
 from .models import Case, ReplyOutcome, Satisfaction, Status
-from .selectors import returned_by_its_department
 
 FORMATS = ("csv", "xlsx")
 CHUNK_SIZE = 2000
@@ -83,7 +82,11 @@ def _columns(hide_protected: bool) -> list[tuple[str, Callable[[Case], str]]]:
 
 
 def _department_name(case: Case) -> str:
-    return case.department.name if case.department and not case.returned_by_department else ""
+    # A department that gave the case back is named while the case waits to be routed again (the
+    # returned cases' list), not once the bureau has answered it itself.
+    if case.department is None or (case.department_gave_back and case.status != Status.RETURNED):
+        return ""
+    return case.department.name
 
 
 def ledger_rows(queryset: QuerySet[Case], *, user: User) -> Iterator[list[str]]:
@@ -94,8 +97,6 @@ def ledger_rows(queryset: QuerySet[Case], *, user: User) -> Iterator[list[str]]:
     people = Petitioner.objects.only("name", "id_number_masked").order_by("name", "id")
     cases = (
         queryset.select_related("category", "subject_area", "place", "department")
-        # The department that returned a case last does not handle it (cases.selectors).
-        .annotate(returned_by_department=returned_by_its_department())
         # The list's own prefetches (its clocks) are not in the ledger.
         .prefetch_related(None)
         .prefetch_related(Prefetch("petitioners", queryset=people))

@@ -162,6 +162,10 @@ class Case(models.Model):
     # Set by a sign-off that assigns (交办): the department's completion report is due then.
     report_due = models.DateField(_("report due"), null=True, blank=True)
     returns_count = models.PositiveSmallIntegerField(_("returns"), default=0)
+    # `department` keeps naming the department a case was delivered to after it gave the case
+    # back; this says it did: set by the return, cleared by the next delivery. That department
+    # does not handle the case, and never did one the bureau then answered at the window.
+    department_gave_back = models.BooleanField(default=False, editable=False)
     reply_outcome = models.CharField(_("reply"), max_length=20, choices=ReplyOutcome.choices, blank=True)
     reply_text = models.TextField(_("reply text"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)

@@ -2,9 +2,7 @@
 
 import datetime
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
-from django.db.models.lookups import Exact
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -219,26 +217,13 @@ def supervision_list(*, today: datetime.date | None = None, now: datetime.dateti
     }
 
 
-ROUTING = (Action.DELIVER_FORWARDED, Action.DELIVER_ASSIGNED, Action.RETURN)
-
-
 def department_holds(case: Case) -> bool:
     """Whether the case's department holds it: `department` keeps naming the department a case
     was last delivered to after that department returned it, until it is delivered elsewhere."""
-    if not case.department_id:
-        return False
-    last = (
-        CaseEvent.objects.filter(case=case, action__in=ROUTING)
-        .order_by("-pk")
-        .values_list("action", flat=True)
-    )
-    return last.first() != Action.RETURN
+    return case.department_id is not None and not case.department_gave_back
 
 
-def returned_by_its_department() -> Exact:
-    """For filtering cases: those whose department, as `department` still names it, gave them
-    back last. That department does not handle them, and never handled a case the bureau answered
-    at the window after the return: such cases are counted for no department."""
-    last = CaseEvent.objects.filter(case_id=OuterRef("pk"), action__in=ROUTING).order_by("-pk")
-    # Coalesced: a case never routed has no last action, and NOT NULL would exclude it too.
-    return Exact(Coalesce(Subquery(last.values("action")[:1]), Value("")), Action.RETURN)
+def returned_by_its_department() -> Q:
+    """The cases whose department, as `department` still names it, gave them back last: counted
+    for no department."""
+    return Q(department_gave_back=True)

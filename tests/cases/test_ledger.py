@@ -272,6 +272,8 @@ def test_returned_cases_ledger_is_the_pages_list(make_case, leader, department, 
     header, *rows = xlsx_rows(xlsx_response)
     assert [row[0] for row in rows] == page
     assert rows[0][header.index("状态")] == "部门退回"
+    # the department that gave each case back is named, as on the page
+    assert {row[header.index("接办部门")] for row in rows} == {department.name}
 
 
 def test_extension_requests_ledger_is_the_pages_list(make_case, leader, department, department_user):

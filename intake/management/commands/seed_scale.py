@@ -280,13 +280,15 @@ COLUMNS = {
         "id number tracking_code status facts request reasons category_id subject_area_id place_id "
         "organisation in_litigation urgent anonymous is_group department_id registered_by_id "
         "registered_at submitted_at returns_count report_due reply_outcome reply_text replied_at "
-        "satisfaction_department satisfaction_bureau review_requested_at"
+        "satisfaction_department satisfaction_bureau review_requested_at department_gave_back"
     ),
     Case.petitioners.through: "case_id petitioner_id",
     Visit: "id visited_at window_id receptionist_id case_id persons is_group is_repeat note submission",
     Attendance: "visit_id petitioner_id is_representative",
     CaseEvent: "case_id actor_id action from_status to_status note created_at",
 }
+# The actions that give a case to a department or back (cases.models.Case.department_gave_back).
+ROUTING = ("deliver_forwarded", "deliver_assigned", "return")
 # Tables loaded, children first (the order they are emptied by --reset does not matter: CASCADE).
 TABLES = (CaseEvent, Attendance, Visit, Case.petitioners.through, ContactPoint, Case, Petitioner)
 
@@ -464,6 +466,7 @@ class ChunkWriter:
         status = events[-1][2]
         submitted = next((when for action, _from, _to, when, _actor in events if action == "submit"), None)
         reached_department = any(action in ("forward", "assign") for action, *_rest in events)
+        routed = [action for action, *_rest in events if action in ROUTING]
         year = local_year(at)
         number = f"{year}-{i - plan.year_first_case[year] + 1:06d}"
         self.rows[Case].append(
@@ -497,6 +500,7 @@ class ChunkWriter:
                     "",
                     "",
                     "\\N",
+                    _b(routed[-1:] == ["return"]),
                 )
             )
             + "\n"
