@@ -101,8 +101,9 @@ def working_day_clocks_recount(*, today: datetime.date | None = None) -> int:
     working_day_kinds = [kind for kind, (_days, working) in LIMITS.items() if working]
     changed = 0
     with transaction.atomic():
-        running = Clock.objects.filter(
-            stopped_at__isnull=True, kind__in=working_day_kinds, due_on__gte=today - RECOUNT_CLOSED_WITHIN
+        running = Clock.objects.filter(stopped_at__isnull=True, kind__in=working_day_kinds).filter(
+            # Still provisional, however long ago: its year's days have come only now.
+            Q(due_on__gte=today - RECOUNT_CLOSED_WITHIN) | Q(provisional=True)
         )
         for clock in running.select_for_update(skip_locked=True):
             due = due_date(clock.kind, clock.started_on)

@@ -357,3 +357,22 @@ def test_a_holiday_corrected_away_moves_a_return_window_earlier(make_case, depar
     clock.refresh_from_db()
     assert clock.due_on < counted_with_the_holiday
     assert clock.due_on == add_working_days(datetime.date(2026, 9, 29), 5).date
+
+
+def test_a_provisional_window_long_over_is_settled_when_its_year_arrives(make_case, department):
+    # given a window counted without 2027's days, over for weeks when they are entered
+    from cases.clocks import clock_start
+    from workdays.models import CalendarYear, SpecialDay
+
+    CalendarYear.objects.filter(year=2027).delete()
+    SpecialDay.objects.filter(date__year=2027).delete()
+    delivered = datetime.date(2026, 12, 28)
+    clock = clock_start(case=make_case(), kind=ClockKind.RETURN, start=delivered, department_id=department.pk)
+    SpecialDay.objects.create(date=datetime.date(2027, 1, 1), is_working_day=False, name="元旦")
+    CalendarYear.objects.create(year=2027, source="admin")
+
+    deadline_sweep(today=datetime.date(2027, 2, 1))
+
+    # then it is no longer shown as provisional
+    clock.refresh_from_db()
+    assert (clock.due_on, clock.provisional) == (datetime.date(2027, 1, 5), False)
