@@ -47,6 +47,16 @@ class User(AbstractUser):
     def __str__(self):
         return self.get_full_name() or self.username
 
+    def save(self, *args, **kwargs):
+        # A new password ends the API tokens as Django ends the browser sessions (the session
+        # auth hash): a user who suspects a token leaked changes her password.
+        password_changed = self._password is not None and self.pk is not None
+        super().save(*args, **kwargs)
+        if password_changed:
+            from rest_framework.authtoken.models import Token
+
+            Token.objects.filter(user=self).delete()
+
     def get_full_name(self):
         # Chinese order: family name first, no space (张进军).
         return f"{self.last_name}{self.first_name}".strip()

@@ -118,3 +118,31 @@ def test_a_deactivated_users_token_is_refused(receptionist, reference):
     with translation.override("zh-hans"):
         assert response.json()["detail"] == translation.gettext("User inactive or deleted.")
     assert response.json()["detail"] != "User inactive or deleted."  # said in the bureau's language
+
+
+@pytest.mark.django_db
+def test_a_new_password_ends_the_users_api_tokens(receptionist, reference):
+    # given a token in use, which she suspects has leaked
+    client = _token_client(receptionist)
+    assert client.get("/api/v1/categories/").status_code == 200
+
+    # when she changes her password
+    receptionist.set_password("a-new-password-2026!")
+    receptionist.save()
+
+    # then the old token no longer works, and a new one is had with the new password
+    assert client.get("/api/v1/categories/").status_code == 401
+    assert not Token.objects.exists()
+    fresh = APIClient().post(
+        TOKEN_URL, {"username": receptionist.username, "password": "a-new-password-2026!"}, format="json"
+    )
+    assert fresh.status_code == 200
+
+
+@pytest.mark.django_db
+def test_saving_a_user_without_a_new_password_keeps_the_token(receptionist, reference):
+    client = _token_client(receptionist)
+    receptionist.first_name = "进军"
+    receptionist.save()
+
+    assert client.get("/api/v1/categories/").status_code == 200
