@@ -54,3 +54,18 @@ def test_production_refuses_keys_that_protect_nothing(keys, told):
 
     assert started.returncode != 0
     assert f"ImproperlyConfigured: {told}" in started.stderr
+
+
+def test_production_counts_the_address_the_reverse_proxy_passes_on():
+    env = {"PATH": os.environ["PATH"], "DJANGO_SETTINGS_MODULE": "petition_desk.settings.production"}
+    printed = subprocess.run(
+        [sys.executable, "-c", "from django.conf import settings; print(settings.RATELIMIT_IP_META_KEY)"],
+        env=env | REAL_KEYS,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+
+    assert printed.strip() == "petition_desk.client_address.behind_proxy"

@@ -32,6 +32,8 @@ CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_TRUSTED_ORIGINS = env.list("DJANGO_CSRF_TRUSTED_ORIGINS", default=[])
 # Behind the bureau's reverse proxy, which terminates TLS.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The public look-up's rate limit counts the address the proxy passes on (README: Deploying).
+RATELIMIT_IP_META_KEY = env("RATELIMIT_IP_META_KEY", default="petition_desk.client_address.behind_proxy")
 # HTTPS is terminated by the reverse proxy; HSTS only once the bureau's certificate is settled.
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
 SECURE_HSTS_SECONDS = env.int("DJANGO_SECURE_HSTS_SECONDS", default=0)

@@ -129,6 +129,30 @@ def test_the_21st_look_up_in_a_minute_from_one_address_is_429(anonymous_api, her
     assert track(anonymous_api, her_case.tracking_code, REMOTE_ADDR="198.51.100.2").status_code == 200
 
 
+def test_behind_the_proxy_each_citizen_has_a_budget_of_their_own(
+    anonymous_api, her_case, monkeypatch, settings
+):
+    """Production counts the address the reverse proxy passes on: every request arrives from the
+    proxy's own address, and one person's 20 look-ups must not shut everyone else out."""
+    settings.RATELIMIT_IP_META_KEY = "petition_desk.client_address.behind_proxy"  # production's
+    monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: 1_800_000_000))
+    proxy = {"REMOTE_ADDR": "172.18.0.1"}
+    for _ in range(20):
+        track(anonymous_api, her_case.tracking_code, HTTP_X_REAL_IP="203.0.113.7", **proxy)
+
+    assert (
+        track(anonymous_api, her_case.tracking_code, HTTP_X_REAL_IP="203.0.113.7", **proxy).status_code == 429
+    )
+    assert (
+        track(anonymous_api, her_case.tracking_code, HTTP_X_REAL_IP="198.51.100.23", **proxy).status_code
+        == 200
+    )
+    # a header that is not an address counts as the proxy's
+    assert (
+        track(anonymous_api, her_case.tracking_code, HTTP_X_REAL_IP="not-an-ip", **proxy).status_code == 200
+    )
+
+
 def test_the_page_and_the_api_share_one_budget(anonymous_api, client, her_case, monkeypatch):
     """Alternating between them must not double the guesses an address gets."""
     monkeypatch.setattr(django_ratelimit.core, "time", SimpleNamespace(time=lambda: 1_800_000_000))
