@@ -88,7 +88,8 @@ def delivery_letter(matter: Matter, sign_off: SignOff) -> dict:
         **_common(matter),
         "department": sign_off.department.name,
         "instruction": sign_off.instruction,
-        "leader": sign_off.leader.get_full_name() or sign_off.leader.get_username(),
+        # A login name is not a name to sign a letter with: without one, the date alone.
+        "leader": sign_off.leader.get_full_name(),
         "signed_off_on": _day(sign_off.created_at),
         "report_due": _day(sign_off.report_due),
         "identity_withheld": matter.identity_protected,

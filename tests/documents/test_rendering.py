@@ -2,13 +2,16 @@
 
 import datetime
 import io
+import subprocess
 
 import pytest
 from pypdf import PdfReader
 
 from documents.models import Document, DocumentKind, DocumentState
+from documents.rendering import render_pdf
 from documents.services import document_render, documents_render
 from tests.cases.steps import forward
+from tests.factories import UserFactory
 
 from .conftest import assign, extend, render_all, reply
 
@@ -152,3 +155,73 @@ def test_text_that_looks_like_html_is_printed_not_interpreted(make_case, leader,
 
     _, text = read(notice)
     assert '<img src="http://example.com/x.png">补偿<b>款</b>' in text
+
+
+# --- on paper ---------------------------------------------------------------------------------
+
+A4_WIDTH = 595.28
+TEXT_RIGHT_EDGE = A4_WIDTH - 26 * 72 / 25.4  # base.html: @page margin-right 26mm
+WECHAT_LINK = "https://mp.weixin.qq.com/s?__biz=MzA3NjY1NTUxMQ==&mid=2650123456&idx=1&sn=3f6b1c2e9d7a4b5c8e0f1a2b3c4d5e6f"
+
+
+def printed_words(document, tmp_path) -> list[tuple[float, str]]:
+    """(right edge, word) of what poppler finds on the paper: text off the page is not there."""
+    path = tmp_path / "letter.pdf"
+    with document.file.open("rb") as pdf:
+        path.write_bytes(pdf.read())
+    out = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True)
+    words = []
+    for line in out.stdout.splitlines():
+        if "<word" in line:
+            right = float(line.split('xMax="')[1].split('"')[0])
+            words.append((right, line.split(">")[1].split("<")[0]))
+    return words
+
+
+def test_a_link_in_the_facts_stays_within_the_letters_margins(make_case, leader, department, tmp_path):
+    # given facts citing an article's link, which has no place to break
+    case = forward(make_case(facts=f"拆迁公告见{WECHAT_LINK}，安置面积只有40平方米"), leader, department)
+
+    words = printed_words(render_all(case)[0], tmp_path)
+
+    # then all of it is printed, inside the right margin
+    assert [(round(right), word) for right, word in words if right > TEXT_RIGHT_EDGE] == []
+    assert "3c4d5e6f，安置面积只有40平方米" in "".join(word for _right, word in words)
+
+
+def test_the_signature_never_stands_alone_on_the_last_page(accepted, department_user):
+    # given reply letters of one to two pages
+    reply(accepted, department_user)
+    letter = accepted.documents.get(kind=DocumentKind.REPLY_LETTER)
+    alone = {}
+    for sentences in range(100, 201, 10):
+        content = dict(letter.content, text="经调查核实，" * sentences)
+        pdf = render_pdf(Document(kind=letter.kind, content=content, number=letter.number))
+        last_page = PdfReader(io.BytesIO(pdf)).pages[-1].extract_text().replace("\n", "")
+        # then the last page has more than the department's name and the date
+        if "第三十五条" not in last_page:
+            alone[len(content["text"])] = last_page
+    assert alone == {}
+
+
+def test_the_assignment_letter_gives_the_department_the_15_days_the_petitioner_is_promised(
+    make_case, leader, department
+):
+    case = assign(
+        make_case(), leader, department, report_due=datetime.date.today() + datetime.timedelta(days=30)
+    )
+    letter, notice = render_all(case)
+
+    assert "住建局将自收到之日起15日内告知你（们）是否受理" in read(notice)[1]
+    assert "自收到之日起15日内告知信访人是否受理（第二十三条）" in read(letter)[1]
+
+
+def test_the_instruction_is_signed_with_the_leaders_name_never_a_login(make_case, department):
+    nameless = UserFactory(username="jzhang", role="leader", first_name="", last_name="")
+    named = UserFactory(username="lsun", role="leader", first_name="明", last_name="孙")
+
+    unsigned = read(render_all(forward(make_case(), nameless, department))[0])[1]
+    signed = read(render_all(forward(make_case(), named, department))[0])[1]
+
+    assert "jzhang" not in unsigned
+    assert "孙明" in signed
