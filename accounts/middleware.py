@@ -1,6 +1,10 @@
 import time
+from urllib.parse import urlsplit
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
+from django.contrib.auth.views import redirect_to_login
+from django.shortcuts import resolve_url
+from django_htmx.http import HttpResponseClientRedirect
 
 # Session key of the time (epoch seconds) the session's expiry was last renewed.
 RENEWED_AT = "renewed_at"
@@ -16,6 +20,17 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if request.path_info.startswith("/api/"):
             return None
         return super().process_view(request, view_func, view_args, view_kwargs)
+
+    def handle_no_permission(self, request, view_func):
+        if request.headers.get("HX-Request") != "true":
+            return super().handle_no_permission(request, view_func)
+        # A look-up after the session ended: followed by htmx, the redirect put the login page
+        # into the candidates' panel. The whole page goes to it, and back to that page after.
+        page = urlsplit(request.headers.get("HX-Current-URL", "")).path or "/"
+        login = redirect_to_login(
+            page, resolve_url(self.get_login_url(view_func)), self.get_redirect_field_name(view_func)
+        )
+        return HttpResponseClientRedirect(login["Location"])
 
 
 class SessionRenewalMiddleware:

@@ -16,7 +16,7 @@ from cases.models import Category, Place, SubjectArea
 from cases.services import CaseData
 from petition_desk.validators import validate_record_date
 
-from .models import ContactKind, Gender, IdType, Relation, Window
+from .models import ContactKind, Gender, IdType, Petitioner, Relation, Window
 from .services import MAX_PERSONS, Attendee, ContactData, PetitionerData, clean_contact, clean_identity
 from .validators import is_landline
 
@@ -139,6 +139,15 @@ class PersonForm(forms.Form):
     def clean(self):
         data = super().clean()
         if data.get("petitioner"):
+            # The row registers the petitioner chosen: a name typed over it would be dropped.
+            chosen = Petitioner.objects.filter(pk=data["petitioner"]).values_list("name", flat=True).first()
+            typed = data.get("name", "").strip()
+            if chosen is not None and typed and typed != chosen:
+                self.add_error(
+                    "name",
+                    _("This row is %(name)s, chosen from the candidates: register someone else in a new row.")
+                    % {"name": chosen},
+                )
             return data
         if not data.get("name", "").strip():
             if self.has_changed():
@@ -231,7 +240,8 @@ class CaseForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["place"].widget.attrs.update(
-            _looks_up("#people .person-row:first-child") | {"hx-trigger": "change"}
+            # Delayed: arrowing through the list changes it at every key.
+            _looks_up("#people .person-row:first-child") | {"hx-trigger": "change delay:300ms"}
         )
 
     @cached_property

@@ -39,7 +39,7 @@ def clock_badge(clock: Clock, show_kind: bool = False, today=None) -> str:
     left = (clock.due_on - today).days
     due = clock.due_on.isoformat()
     kind = clock.kind_label
-    title = f"{kind} · {_('due on')} {due}"
+    title = _("%(kind)s · due on %(date)s") % {"kind": kind, "date": due}
     if clock.provisional:
         title += " · " + _(
             "provisional: no holiday data yet for a year on the way, only weekends were skipped"

@@ -24,6 +24,20 @@
     return active || people.querySelector(".person-row:last-child");
   }
 
+  // A known petitioner's row: her name as on record, her details on her own page. Locked again
+  // when the page comes back with an error, or the row would look like a new person while still
+  // registering the one chosen.
+  function lockChosen(row) {
+    const name = row.querySelector("[name$=-name]");
+    row.querySelectorAll("input:not([type=hidden]):not([type=checkbox]), select").forEach(function (input) {
+      if (input !== name) input.disabled = true;
+    });
+    name.readOnly = true;
+  }
+  people.querySelectorAll(".person-row").forEach(function (row) {
+    if (row.querySelector("[name$=-petitioner]").value) lockChosen(row);
+  });
+
   let lastRow = people.querySelector(".person-row");
   people.addEventListener("focusin", function (event) {
     lastRow = event.target.closest(".person-row") || lastRow;
@@ -44,12 +58,8 @@
     if (event.target.closest(".choose-person")) {
       const row = lastRow || currentRow();
       row.querySelector("[name$=-petitioner]").value = card.dataset.petitioner;
-      const name = row.querySelector("[name$=-name]");
-      name.value = card.dataset.name;
-      row.querySelectorAll("input:not([type=hidden]):not([type=checkbox]), select").forEach(function (input) {
-        if (input !== name) input.disabled = true;
-      });
-      name.readOnly = true;
+      row.querySelector("[name$=-name]").value = card.dataset.name;
+      lockChosen(row);
     }
     const link = event.target.closest(".link-case");
     if (link) {

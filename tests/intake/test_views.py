@@ -226,6 +226,17 @@ def test_the_desk_registers_a_visit_and_says_the_case_number(receptionist, refer
     assert client.session["window_id"] == reference["window"].pk
 
 
+def test_a_name_typed_over_a_chosen_petitioner_is_refused(receptionist, reference, woman):
+    """The row registers the petitioner chosen: a different name typed there would be dropped."""
+    before = row_counts()
+    form = desk_form(reference, [{"petitioner": woman.pk, "name": "王小明"}])
+
+    response = client_for(receptionist).post(reverse("intake:desk"), form)
+
+    assert "This row is 沈桂英, chosen from the candidates" in page_text(response)
+    assert row_counts() == before
+
+
 def test_the_desk_page_sent_twice_registers_one_visit(receptionist, reference):
     # given the desk page, with its own key, filled in for someone without an ID number
     client = client_for(receptionist)
