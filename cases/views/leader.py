@@ -45,17 +45,17 @@ def _render(request, template: str, tab: str, context: dict):
 @role_required(Role.LEADER)
 @require_GET
 def sign_off_queue(request):
+    return _queue(request, BatchSignOffForm(prefix="batch"))
+
+
+def _queue(request, batch_form: BatchSignOffForm, ticked=()):
     page = _page(request, selectors.sign_off_queue())
     suggestions = selectors.suggested_departments(page.object_list)
     for case in page.object_list:
         case.suggestion = suggestions[case.pk]
         case.forward_clock = next((c for c in case.running_clocks if c.kind == ClockKind.FORWARD), None)
-    return _render(
-        request,
-        "cases/sign_off_queue.html",
-        "queue",
-        {"page": page, "batch_form": BatchSignOffForm(prefix="batch")},
-    )
+        case.ticked = str(case.pk) in ticked
+    return _render(request, "cases/sign_off_queue.html", "queue", {"page": page, "batch_form": batch_form})
 
 
 @role_required(Role.LEADER)
@@ -63,17 +63,21 @@ def sign_off_queue(request):
 def sign_off_batch(request):
     """Routine cases forwarded together, all or none, each to its suggested department."""
     form = BatchSignOffForm(request.POST, prefix="batch")
+    # Refused, the queue comes back with the instruction typed and the ticks as they were.
+    ticked = request.POST.getlist("batch-cases")
     if not form.is_valid():
         for error in form.errors.values():
             for message in error:
                 messages.error(request, message)
-        return redirect("cases:sign_off_queue")
+        return _queue(request, form, ticked)
     try:
         cases = case_sign_off_many(leader=request.user, decisions=form.decisions())
     except (TransitionNotAllowed, PermissionDenied) as error:
         messages.error(request, _("Nothing was signed off: %(error)s") % {"error": error})
+        return _queue(request, form, ticked)
     except ValidationError as error:
         messages.error(request, _("Nothing was signed off: %(error)s") % {"error": " ".join(error.messages)})
+        return _queue(request, form, ticked)
     else:
         messages.success(
             request,

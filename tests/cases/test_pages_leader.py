@@ -161,6 +161,32 @@ def test_a_batch_with_a_case_signed_off_meanwhile_signs_off_none(make_case, lead
     assert SignOff.objects.count() == 1
 
 
+def test_a_refused_batch_comes_back_with_the_instruction_and_the_ticks(
+    make_case, leader, department, housing_rule
+):
+    # given two cases ticked with an instruction, one signed off meanwhile by another leader
+    first, second, untouched = make_case(), make_case(), make_case()
+    case_sign_off(
+        case_id=second.pk,
+        leader=leader,
+        data=SignOffData(decision=Decision.BACK_TO_WINDOW, instruction="请补充材料"),
+    )
+    instruction = "请各部门依法按期办理，及时答复信访人。"
+
+    response = client_for(leader).post(
+        reverse("cases:sign_off_batch"),
+        {"batch-cases": [first.pk, second.pk], "batch-instruction": instruction},
+    )
+
+    # then the queue shows what the leader had typed and ticked, to send again without it
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert texts(response)[0].startswith("Nothing was signed off:")
+    assert instruction in page
+    assert re.search(rf'value="{first.pk}" checked', page)
+    assert not re.search(rf'value="{untouched.pk}" checked', page)
+
+
 def test_a_batch_needs_at_least_one_ticked_case(leader):
     response = client_for(leader).post(
         reverse("cases:sign_off_batch"), {"batch-instruction": "x"}, follow=True
