@@ -10,6 +10,7 @@ four tables for it on every page was three quarters of the forms' time."""
 
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 from crispy_forms.utils import render_crispy_form
 from django import forms
@@ -17,11 +18,15 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import get_language
 
+from intake import forms as intake_forms
 from petition_desk.table_cache import CACHE_SECONDS as CHOICES_CACHE_SECONDS
 from petition_desk.table_cache import forget_when_changed
 
 CACHE_SECONDS = 3600
 CHOICES_KEY = "desk-forms:choices"
+# The forms' code in the key too: after an upgrade that changes them, the cache (Redis outlives
+# the web's processes) would serve the old forms for up to an hour.
+CODE_DIGEST = hashlib.sha256(Path(intake_forms.__file__).read_bytes()).hexdigest()[:12]
 # The tables whose rows the forms offer; keep_choices_cached forgets the digest when one changes.
 _OFFERED: set[type] = set()
 
@@ -61,6 +66,7 @@ def rendered_desk_forms(visit_form: forms.Form, people: forms.BaseFormSet, case_
     key = ":".join(
         [
             "desk-forms",
+            CODE_DIGEST,
             get_language(),
             str(window.pk if window else ""),
             cache.get_or_set(

@@ -130,8 +130,9 @@ class PersonForm(forms.Form):
                 Row(
                     Column("mobile", css_class="col-md-3"),
                     Column("phone_relation", css_class="col-md-2"),
-                    Column("address", css_class="col-md-5"),
-                    Column(Field("is_representative"), css_class="col-md-2 pt-4"),
+                    Column("address", css_class="col-md-4"),
+                    # Wide enough for "Representative" at a tablet's 768 px.
+                    Column(Field("is_representative"), css_class="col-md-3 pt-4"),
                 ),
             )
         )

@@ -596,6 +596,30 @@ def test_the_desk_offers_a_choice_renamed_since_the_last_page(receptionist, refe
     assert f">{choice.name}</option>" in page
 
 
+def test_desk_forms_cached_by_other_code_are_not_served_after_an_upgrade(
+    receptionist, reference, monkeypatch
+):
+    """The cache outlives the web's processes: forms an older release rendered (here, a page
+    that says so) must not be served by a newer one."""
+    from django.core.cache import cache
+
+    from intake import desk_forms
+
+    client = client_for(receptionist)
+    client.get(reverse("intake:desk"))
+    [key] = [k for k in cache._cache if "desk-forms:" in k and desk_forms.CODE_DIGEST in k]
+    stale = cache.get(key.split(":", 2)[2])
+    cache.set(
+        key.split(":", 2)[2],
+        desk_forms.RenderedDeskForms(visit="OLD RELEASE", people=stale.people, person_template="", case=""),
+    )
+    assert "OLD RELEASE" in client.get(reverse("intake:desk")).content.decode()
+
+    monkeypatch.setattr(desk_forms, "CODE_DIGEST", "a-newer-release")
+
+    assert "OLD RELEASE" not in client.get(reverse("intake:desk")).content.decode()
+
+
 def test_the_desk_forms_follow_the_language_and_the_window(receptionist, reference):
     english, chinese = client_for(receptionist), Client()
     chinese.force_login(receptionist)
