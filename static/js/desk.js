@@ -33,7 +33,30 @@
       if (input !== name) input.disabled = true;
     });
     name.readOnly = true;
+    if (!row.querySelector(".unchoose")) {
+      const undo = document.createElement("button");
+      undo.type = "button";
+      undo.className = "btn btn-sm btn-link unchoose";
+      undo.textContent = people.dataset.unchooseLabel;
+      name.insertAdjacentElement("afterend", undo);
+    }
   }
+
+  // A candidate taken by mistake: the row is a new person again, to be typed in.
+  people.addEventListener("click", function (event) {
+    const undo = event.target.closest(".unchoose");
+    if (!undo) return;
+    const row = undo.closest(".person-row");
+    row.querySelector("[name$=-petitioner]").value = "";
+    row.querySelectorAll("input, select").forEach(function (input) {
+      input.disabled = false;
+    });
+    const name = row.querySelector("[name$=-name]");
+    name.readOnly = false;
+    name.value = "";
+    undo.remove();
+    name.focus();
+  });
   people.querySelectorAll(".person-row").forEach(function (row) {
     if (row.querySelector("[name$=-petitioner]").value) lockChosen(row);
   });

@@ -120,3 +120,27 @@ def test_arrowing_through_the_places_asks_once_and_logs_no_errors(english: Page,
     page.wait_for_timeout(1000)
 
     assert (len(lookups), errors) == (1, [])
+
+
+def test_a_candidate_taken_by_mistake_can_be_let_go(english: Page, live_server, her_case):
+    page = english
+    log_in(page, live_server, "reception")
+    page.get_by_label("Name", exact=True).fill("沈桂英")
+    page.get_by_label("Town or street").select_option(label="黎里镇（汾湖高新区）")
+    page.get_by_role("region", name="Came before?").get_by_role("button", name="This is the person").click()
+    expect(page.get_by_label("Name", exact=True)).not_to_be_editable()
+
+    # it is another woman of the same name: the row becomes a new person again
+    page.get_by_role("button", name="Not this person").click()
+    expect(page.get_by_label("Name", exact=True)).to_be_editable()
+    page.get_by_label("Name", exact=True).fill("沈桂英")
+    page.get_by_role("textbox", name="Phone").fill("13912345678")
+    page.get_by_label("What happened").fill("邻里纠纷")
+    page.get_by_label("Request (诉求)").fill("请求调解")
+    page.get_by_label("Category").select_option(label="申诉求决")
+    page.get_by_label("Subject area").select_option(label="其他")
+    page.get_by_role("button", name="Register", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("registered")
+
+    [newcomer] = Visit.objects.order_by("-pk").first().petitioners.all()
+    assert newcomer.pk != her_case.petitioners.get().pk
