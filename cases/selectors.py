@@ -221,9 +221,3 @@ def department_holds(case: Case) -> bool:
     """Whether the case's department holds it: `department` keeps naming the department a case
     was last delivered to after that department returned it, until it is delivered elsewhere."""
     return case.department_id is not None and not case.department_gave_back
-
-
-def returned_by_its_department() -> Q:
-    """The cases whose department, as `department` still names it, gave them back last: counted
-    for no department."""
-    return Q(department_gave_back=True)

@@ -15,7 +15,6 @@ from intake.models import Visit
 
 from .clocks import REMINDED
 from .models import Case, CaseEvent, Clock, ClockKind, Forwarding, Satisfaction, SupervisionNotice
-from .selectors import returned_by_its_department
 from .workflow import Action
 
 # A year, a leap year included: one request never aggregates more than that.
@@ -106,7 +105,8 @@ def cases_by(period: Period, field: str) -> list[CountRow]:
     Case), most first; cases without one are left out."""
     cases = cases_registered(period).filter(**{f"{field}__isnull": False})
     if field == "department":
-        cases = cases.exclude(returned_by_its_department())
+        # A department that gave a case back does not handle it (Case.department_gave_back).
+        cases = cases.exclude(department_gave_back=True)
     rows = (
         cases.values(f"{field}_id", f"{field}__name")
         .annotate(cases=Count("id"))
@@ -264,7 +264,7 @@ def satisfaction_by_department(period: Period) -> list[SatisfactionRow]:
     rows = (
         Case.objects.filter(Exists(followed_up), department__isnull=False)
         .exclude(satisfaction_department="")
-        .exclude(returned_by_its_department())
+        .exclude(department_gave_back=True)
         .values("department_id", "department__name")
         .annotate(
             **{

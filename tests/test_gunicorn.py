@@ -1,6 +1,7 @@
 """gunicorn.conf.py: read by gunicorn wherever it starts in the project's directory (the image's
 WORKDIR, the benchmarks), and each worker freezes what Django loaded."""
 
+import contextlib
 import gc
 import http.client
 import importlib.util
@@ -60,8 +61,10 @@ def test_a_worker_that_has_loaded_the_site_freezes_it_out_of_the_collectors_reac
         gc.unfreeze()
 
 
-def test_the_site_keeps_a_clients_connection_open_between_requests(tmp_path):
-    """Each look-up at the window is a request: they reuse one connection (gunicorn.conf.py)."""
+@contextlib.contextmanager
+def the_site_served(tmp_path, *options: str):
+    """gunicorn serving the site as `make run` configures it (SQLite), with its own options:
+    yields a connection to it once it accepts one."""
     port = free_port()
     env = {
         **os.environ,
@@ -69,12 +72,8 @@ def test_the_site_keeps_a_clients_connection_open_between_requests(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
     }
     server = subprocess.Popen(
-        [
-            Path(sys.executable).parent / "gunicorn",
-            "petition_desk.wsgi:application",
-            "--bind",
-            f"127.0.0.1:{port}",
-        ],
+        [Path(sys.executable).parent / "gunicorn", "petition_desk.wsgi:application"]
+        + ["--bind", f"127.0.0.1:{port}", *options],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -91,6 +90,16 @@ def test_the_site_keeps_a_clients_connection_open_between_requests(tmp_path):
             return True
 
         wait_until(connected, what="gunicorn did not start")
+        yield connection
+        connection.close()
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def test_the_site_keeps_a_clients_connection_open_between_requests(tmp_path):
+    """Each look-up at the window is a request: they reuse one connection (gunicorn.conf.py)."""
+    with the_site_served(tmp_path) as connection:
         first_socket = connection.sock
 
         answers = []
@@ -102,50 +111,20 @@ def test_the_site_keeps_a_clients_connection_open_between_requests(tmp_path):
 
         assert answers == [(200, "keep-alive")] * 2
         assert connection.sock is first_socket  # http.client did not have to reconnect
-        connection.close()
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
 
 def test_the_access_log_keeps_no_id_number_or_phone_from_a_look_up(tmp_path):
     """The desk looks a person up at every keystroke with her ID number and phone in the query
     string, and the search page's address carries its words: the log has the path alone."""
-    port, log = free_port(), tmp_path / "access.log"
-    env = {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "petition_desk.settings.local",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-    }
-    server = subprocess.Popen(
-        [Path(sys.executable).parent / "gunicorn", "petition_desk.wsgi:application"]
-        + ["--bind", f"127.0.0.1:{port}", "--access-logfile", str(log)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-
-        def answered() -> bool:
-            try:
-                connection.request(
-                    "GET",
-                    "/desk/lookup/?people-0-id_number=11010519491231002X&people-0-mobile=13962598765",
-                    headers={"Referer": f"http://127.0.0.1:{port}/cases/search/?q=11010519491231002X"},
-                )
-                connection.getresponse().read()
-            except ConnectionRefusedError:
-                connection.close()
-                return False
-            return True
-
-        wait_until(answered, what="gunicorn did not start")
+    log = tmp_path / "access.log"
+    with the_site_served(tmp_path, "--access-logfile", str(log)) as connection:
+        connection.request(
+            "GET",
+            "/desk/lookup/?people-0-id_number=11010519491231002X&people-0-mobile=13962598765",
+            headers={"Referer": "http://127.0.0.1/cases/search/?q=11010519491231002X"},
+        )
+        connection.getresponse().read()
         wait_until(lambda: log.exists() and log.read_text(), what="nothing was logged")
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     line = log.read_text()
     assert '"GET /desk/lookup/ HTTP/1.1" 302' in line, line

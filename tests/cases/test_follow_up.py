@@ -27,8 +27,8 @@ def english():
 
 
 @pytest.fixture
-def concluded(make_case, leader, department, department_user) -> Case:
-    """The elderly woman's case, replied to and concluded by 住建局."""
+def replied(make_case, leader, department, department_user) -> Case:
+    """The elderly woman's case, replied to by 住建局 and not concluded yet."""
     case = make_case()
     case_sign_off(
         case_id=case.pk,
@@ -38,8 +38,13 @@ def concluded(make_case, leader, department, department_user) -> Case:
     case_forward(sign_off_id=case.sign_offs.get().pk)
     case_receive(case_id=case.pk, actor=department_user)
     case_accept(case_id=case.pk, actor=department_user)
-    case_reply(case_id=case.pk, actor=department_user, outcome="not_supported", text="不符合安置政策")
-    return case_conclude(case_id=case.pk, actor=department_user)
+    return case_reply(case_id=case.pk, actor=department_user, outcome="not_supported", text="不符合安置政策")
+
+
+@pytest.fixture
+def concluded(replied, department_user) -> Case:
+    """The elderly woman's case, replied to and concluded by 住建局."""
+    return case_conclude(case_id=replied.pk, actor=department_user)
 
 
 def test_the_follow_up_call_records_the_satisfaction(concluded, receptionist, leader):
@@ -119,22 +124,10 @@ def test_a_review_is_asked_within_30_days_of_the_reply(concluded, receptionist):
 
 
 def test_a_review_can_be_asked_before_the_department_concludes_the_case(
-    make_case, leader, department, department_user, receptionist
+    replied, department_user, receptionist
 ):
-    # given 住建局's reply, the case not concluded yet
-    case = make_case()
-    case_sign_off(
-        case_id=case.pk,
-        leader=leader,
-        data=SignOffData(decision=Decision.FORWARD, department_id=department.pk),
-    )
-    case_forward(sign_off_id=case.sign_offs.get().pk)
-    case_receive(case_id=case.pk, actor=department_user)
-    case_accept(case_id=case.pk, actor=department_user)
-    case_reply(case_id=case.pk, actor=department_user, outcome="not_supported", text="不符合安置政策")
-
-    # when she asks for a review within her 30 days
-    case = case_request_review(case_id=case.pk, actor=receptionist, note="对答复不服，申请复查")
+    # given 住建局's reply, the case not concluded yet; when she asks for a review within her 30 days
+    case = case_request_review(case_id=replied.pk, actor=receptionist, note="对答复不服，申请复查")
 
     # then it is recorded, and the department still concludes the case afterwards
     assert (case.status, case.review_requested_at is not None) == (Status.REPLIED, True)

@@ -316,18 +316,27 @@ def test_an_assigned_case_sends_its_completion_report(make_case, leader, departm
     assert "report" not in panels(response)
 
 
-def test_an_assigned_case_closed_at_the_window_still_owes_its_completion_report(
-    make_case, leader, department, department_user, receptionist
-):
-    # given an assigned case replied to, concluded and closed after the follow-up call, its
-    # completion report not yet sent
-    due = TODAY() + datetime.timedelta(days=10)
-    case = sign_off(make_case(), leader, department, decision=Decision.ASSIGN, report_due=due)
+REPORT_DUE_IN = datetime.timedelta(days=10)
+
+
+@pytest.fixture
+def closed_owing_report(make_case, leader, department, department_user, receptionist) -> Case:
+    """An assigned case replied to, concluded and closed after the follow-up call, its completion
+    report not yet sent (due in ten days)."""
+    case = sign_off(
+        make_case(), leader, department, decision=Decision.ASSIGN, report_due=TODAY() + REPORT_DUE_IN
+    )
     case_receive(case_id=case.pk, actor=department_user)
     case_accept(case_id=case.pk, actor=department_user)
     case_reply(case_id=case.pk, actor=department_user, outcome="supported", text="同意安置")
     case_conclude(case_id=case.pk, actor=department_user)
-    case_close(case_id=case.pk, actor=receptionist)
+    return case_close(case_id=case.pk, actor=receptionist)
+
+
+def test_an_assigned_case_closed_at_the_window_still_owes_its_completion_report(
+    closed_owing_report, department_user
+):
+    case, due = closed_owing_report, TODAY() + REPORT_DUE_IN
 
     # then the report's time limit still runs, and the department can still send it
     assert case.clocks.filter(kind=ClockKind.REPORT, stopped_at__isnull=True).exists()
@@ -339,16 +348,10 @@ def test_an_assigned_case_closed_at_the_window_still_owes_its_completion_report(
 
 
 def test_a_closed_case_whose_report_is_overdue_is_supervised_and_answered(
-    make_case, leader, department, department_user, receptionist
+    closed_owing_report, leader, department_user
 ):
     # given an assigned case closed at the window, its completion report overdue
-    due = TODAY() + datetime.timedelta(days=10)
-    case = sign_off(make_case(), leader, department, decision=Decision.ASSIGN, report_due=due)
-    case_receive(case_id=case.pk, actor=department_user)
-    case_accept(case_id=case.pk, actor=department_user)
-    case_reply(case_id=case.pk, actor=department_user, outcome="supported", text="同意安置")
-    case_conclude(case_id=case.pk, actor=department_user)
-    case_close(case_id=case.pk, actor=receptionist)
+    case = closed_owing_report
     case.clocks.filter(kind=ClockKind.REPORT).update(due_on=TODAY() - datetime.timedelta(days=3))
 
     # when the leader supervises it from the supervision list, and the department answers
