@@ -174,7 +174,7 @@ class TallySnapshot(models.Model):
 
     date = models.DateField(_("date"), primary_key=True)
     figures = models.JSONField(_("figures"))
-    taken_at = models.DateTimeField(_("taken at"), auto_now=True)
+    taken_at = models.DateTimeField(_("taken at"), auto_now_add=True)
 
     class Meta:
         ordering = ["-date"]

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from cases.models import Case, Place
 
-from .models import PHONE_KINDS, Attendance, ContactPoint, IdType, Petitioner, Visit
+from .models import PHONE_KINDS, Attendance, ContactPoint, IdType, Petitioner, TallySnapshot, Visit
 from .services import id_number_hash
 from .validators import normalise_other_document, parse_resident_id, phone_lookup_key
 
@@ -277,6 +277,25 @@ def daily_tally(*, day: datetime.date) -> DailyTally:
         by_window=[by_window[key] for key in sorted(by_window)],
         by_receptionist=[by_receptionist[key] for key in sorted(by_receptionist)],
     )
+
+
+@dataclass(frozen=True)
+class NightTally:
+    """The day's figures as the nightly snapshot took them (intake.tasks): what was reported."""
+
+    taken_at: datetime.datetime
+    total: TallyRow
+    changed: bool  # visits of the day registered since, so today's reading differs
+
+
+def night_tally(tally: DailyTally) -> NightTally | None:
+    """The snapshot of `tally`'s day beside it, or None before it is taken (until the night)."""
+    snapshot = TallySnapshot.objects.filter(date=tally.date).first()
+    if snapshot is None:
+        return None
+    figures = snapshot.figures["total"]
+    total = TallyRow(label="", **{name: figures.get(name, 0) for name in _TALLY_FIGURES})
+    return NightTally(taken_at=snapshot.taken_at, total=total, changed=total != tally.total)
 
 
 @dataclass(frozen=True)

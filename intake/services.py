@@ -567,12 +567,14 @@ def _link_repeat(
 
 
 def tally_snapshot_take(*, day: datetime.date) -> TallySnapshot:
-    """Store the day's tally; taking it again replaces it (the nightly task may be retried)."""
+    """Store the day's tally as it stands. The first one taken stays: it is the figure reported
+    upwards that night, and a retried task, or a visit of the day registered later, must not
+    change it (the tally page shows both when they differ)."""
     from dataclasses import asdict
 
     from .selectors import daily_tally
 
     tally = asdict(daily_tally(day=day))
     tally["date"] = day.isoformat()
-    snapshot, _ = TallySnapshot.objects.update_or_create(date=day, defaults={"figures": tally})
+    snapshot, _ = TallySnapshot.objects.get_or_create(date=day, defaults={"figures": tally})
     return snapshot

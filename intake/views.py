@@ -215,7 +215,12 @@ def missing_contacts(request):
 def tally(request):
     form = TallyDateForm(request.GET or {"date": timezone.localdate()})
     day = form.cleaned_data["date"] if form.is_valid() else timezone.localdate()
-    return render(request, "intake/tally.html", {"form": form, "tally": selectors.daily_tally(day=day)})
+    tally = selectors.daily_tally(day=day)
+    return render(
+        request,
+        "intake/tally.html",
+        {"form": form, "tally": tally, "night": selectors.night_tally(tally)},
+    )
 
 
 @role_required(*DESK_ROLES)

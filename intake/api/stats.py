@@ -1,6 +1,7 @@
 """`stats/daily/`: the window's day in figures (intake.selectors.daily_tally)."""
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -10,7 +11,7 @@ from rest_framework.views import APIView
 from accounts.api import IntakeAccess
 from petition_desk.api_errors import error_responses
 
-from ..selectors import DailyTally, TallyRow, daily_tally
+from ..selectors import DailyTally, NightTally, TallyRow, daily_tally, night_tally
 from .serializers import DayQuerySerializer
 
 
@@ -34,10 +35,21 @@ class ReceptionistTallySerializer(TallyFiguresSerializer):
     receptionist = serializers.CharField()
 
 
+class NightTallySerializer(TallyFiguresSerializer):
+    taken_at = serializers.DateTimeField()
+    changed = serializers.BooleanField(
+        help_text=_("Visits of the day were registered after the snapshot: the figures above differ.")
+    )
+
+
 class DailyTallySerializer(TallyFiguresSerializer):
     date = serializers.DateField()
     by_window = WindowTallySerializer(many=True)
     by_receptionist = ReceptionistTallySerializer(many=True)
+    night = NightTallySerializer(
+        allow_null=True,
+        help_text=_("The day's figures as taken just after its midnight, as reported; null until then."),
+    )
 
 
 def _figures(row: TallyRow) -> dict:
@@ -49,12 +61,13 @@ def _figures(row: TallyRow) -> dict:
     }
 
 
-def tally_as_dict(tally: DailyTally) -> dict:
+def tally_as_dict(tally: DailyTally, night: NightTally | None) -> dict:
     return {
         "date": tally.date,
         **_figures(tally.total),
         "by_window": [{"window": row.label, **_figures(row)} for row in tally.by_window],
         "by_receptionist": [{"receptionist": row.label, **_figures(row)} for row in tally.by_receptionist],
+        "night": night and {"taken_at": night.taken_at, **_figures(night.total), "changed": night.changed},
     }
 
 
@@ -98,6 +111,14 @@ class DailyTallyView(APIView):
                             "repeats": 1,
                         }
                     ],
+                    "night": {
+                        "taken_at": "2025-03-04T00:05:00+08:00",
+                        "ordinary": {"batches": 7, "persons": 9},
+                        "group": {"batches": 1, "persons": 32},
+                        "new_cases": 7,
+                        "repeats": 1,
+                        "changed": False,
+                    },
                 },
                 response_only=True,
             )
@@ -107,4 +128,4 @@ class DailyTallyView(APIView):
         query = DayQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         tally = daily_tally(day=query.validated_data.get("date") or timezone.localdate())
-        return Response(DailyTallySerializer(tally_as_dict(tally)).data)
+        return Response(DailyTallySerializer(tally_as_dict(tally, night_tally(tally))).data)

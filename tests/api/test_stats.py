@@ -1,7 +1,10 @@
 import datetime
 
 import pytest
+from django.utils import timezone
 
+from intake.models import TallySnapshot
+from intake.services import tally_snapshot_take
 from tests.api.conftest import local
 from tests.factories import UserFactory, WindowFactory
 
@@ -46,6 +49,7 @@ def test_the_first_day_in_figures(leader_api, first_day):
         **figures(ordinary=(7, 8), group=(1, 32), new_cases=7, repeats=1),
         "by_window": [{"window": "1号窗口", **window_1}, {"window": "2号窗口", **window_2}],
         "by_receptionist": [{"receptionist": "张进军", **window_1}, {"receptionist": "李红", **window_2}],
+        "night": None,
     }
 
 
@@ -58,7 +62,35 @@ def test_an_empty_day(reception_api, first_day):
         **figures(ordinary=(0, 0), group=(0, 0), new_cases=0, repeats=0),
         "by_window": [],
         "by_receptionist": [],
+        "night": None,
     }
+
+
+@pytest.mark.django_db
+def test_the_figures_taken_that_night_stand_beside_a_late_registration(leader_api, first_day, make_visit):
+    # given the night's snapshot of the first day, then a visit of that day registered late
+    tally_snapshot_take(day=DAY)
+    taken_at = TallySnapshot.objects.get(date=DAY).taken_at
+    make_visit(at=local(DAY, 16, 30))
+
+    response = leader_api.get(URL, {"date": "2025-03-03"}).json()
+
+    assert response["ordinary"] == {"batches": 8, "persons": 9}
+    assert response["night"] == {
+        "taken_at": timezone.localtime(taken_at).isoformat(),
+        **figures(ordinary=(7, 8), group=(1, 32), new_cases=7, repeats=1),
+        "changed": True,
+    }
+
+
+@pytest.mark.django_db
+def test_the_night_figures_agree_when_nothing_came_later(leader_api, first_day):
+    tally_snapshot_take(day=DAY)
+
+    response = leader_api.get(URL, {"date": "2025-03-03"}).json()
+
+    assert response["night"]["changed"] is False
+    assert response["night"]["group"] == response["group"] == {"batches": 1, "persons": 32}
 
 
 @pytest.mark.django_db
@@ -100,7 +132,7 @@ def test_a_window_past_the_databases_integers_is_refused(reception_api):
 
 @pytest.mark.django_db
 def test_figures_take_a_fixed_number_of_queries(admin_api, first_day, django_assert_max_num_queries):
-    with django_assert_max_num_queries(3):
+    with django_assert_max_num_queries(4):
         assert admin_api.get(URL, {"date": "2025-03-03"}).status_code == 200
 
 

@@ -1,4 +1,4 @@
-"""The nightly snapshot of the daily tally (issue 3 §3): kept as it stood, retaken on a retry."""
+"""The nightly snapshot of the daily tally (issue 3 §3): kept as it stood that night."""
 
 import datetime
 from zoneinfo import ZoneInfo
@@ -53,18 +53,19 @@ def test_the_snapshot_stores_the_days_figures(receptionist, reference):
     assert [row["label"] for row in stored.figures["by_window"]] == ["1号窗口"]
 
 
-def test_taking_the_snapshot_again_replaces_it(receptionist, reference):
+def test_taking_the_snapshot_again_keeps_the_figures_reported_that_night(receptionist, reference):
     # given a snapshot taken, then a visit of that day registered late
     visit(receptionist, reference, "甲", hour=9)
-    tally_snapshot_take(day=DAY)
+    first = tally_snapshot_take(day=DAY)
     visit(receptionist, reference, "乙", hour=16)
 
     # when the snapshot is taken again (the nightly task retried)
-    tally_snapshot_take(day=DAY)
+    again = tally_snapshot_take(day=DAY)
 
-    # then there is still one snapshot for the day, with the new figures
+    # then the day keeps the one snapshot, with the figures as first taken
     assert TallySnapshot.objects.filter(date=DAY).count() == 1
-    assert TallySnapshot.objects.get(date=DAY).figures["total"]["ordinary_batches"] == 2
+    assert again.taken_at == first.taken_at
+    assert TallySnapshot.objects.get(date=DAY).figures["total"]["ordinary_batches"] == 1
 
 
 def test_the_beat_takes_a_days_snapshot_just_after_its_midnight(settings):

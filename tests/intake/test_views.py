@@ -16,7 +16,14 @@ from django.utils import timezone
 from cases.models import Attachment, Case, CaseEvent
 from cases.services import CaseData
 from intake.models import ContactKind, ContactPoint, Petitioner, Visit
-from intake.services import Attendee, ContactData, PetitionerData, VisitData, visit_register
+from intake.services import (
+    Attendee,
+    ContactData,
+    PetitionerData,
+    VisitData,
+    tally_snapshot_take,
+    visit_register,
+)
 from intake.validators import id_check_char
 from tests.factories import PlaceFactory, UserFactory, WindowFactory
 
@@ -638,6 +645,40 @@ def test_the_tally_of_a_day_beyond_the_bureaus_records_says_so(receptionist):
 
     assert response.status_code == 200
     assert OUT_OF_RANGE in page_text(response)
+
+
+def test_the_tally_shows_the_figures_taken_that_night_when_a_visit_came_in_later(receptionist, reference):
+    # given the day's tally taken with one visit, and another of that day registered after it
+    register_woman(receptionist, reference)
+    tally_snapshot_take(day=timezone.localdate())
+    register(receptionist, reference, [person("王大明")])
+
+    page = page_text(client_for(receptionist).get(reverse("intake:tally")))
+
+    # then the page counts both, and says what was reported that night
+    assert "2 batches of ordinary visits (2 persons)" in page
+    night = re.search(r'<div class="alert[^"]*" id="tally-night".*?</div>', page, re.S).group()
+    assert "registered after its tally was taken at night" in night
+    assert "1 batch of ordinary visits (1 persons)" in night
+    assert re.search(r"As taken at night</th><td>1</td><td>1</td>", page)
+
+
+def test_the_tally_says_when_it_agrees_with_the_figures_taken_that_night(receptionist, reference):
+    register_woman(receptionist, reference)
+    tally_snapshot_take(day=timezone.localdate())
+
+    page = page_text(client_for(receptionist).get(reverse("intake:tally")))
+
+    assert "The same figures as the tally taken at night" in page
+    assert "As taken at night" not in page
+
+
+def test_the_tally_of_a_day_without_its_night_figures_says_nothing_of_them(receptionist, reference):
+    register_woman(receptionist, reference)
+
+    page = page_text(client_for(receptionist).get(reverse("intake:tally")))
+
+    assert 'id="tally-night"' not in page
 
 
 LANDLINES_AS_TYPED = ["(0512)63001234", "（０５１２）６３００１２３４", "０５１２－６３００１２３４"]
