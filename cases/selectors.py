@@ -30,9 +30,14 @@ from .workflow import WITH_DEPARTMENT, Action
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
     """Department staff see only their department's cases: any other case does not exist for
-    them (404). Every other role sees every case."""
+    them (404). Every other role sees every case. A department that gave a case back keeps it
+    in sight, its own part of the record, until the leader routes it again: the new sign-off,
+    perhaps to another department, is no longer its business, and the case still names it
+    only until the forwarding is delivered (Case.department_gave_back)."""
     if user.is_department_staff:
-        return Case.objects.filter(department_id=user.department_id)
+        return Case.objects.filter(department_id=user.department_id).exclude(
+            department_gave_back=True, status=Status.SIGNED_OFF
+        )
     return Case.objects.all()
 
 

@@ -25,7 +25,7 @@ from ..models import (
     SubjectArea,
     SupervisionNotice,
 )
-from ..selectors import attachments_visible_to
+from ..selectors import attachments_visible_to, identity_withheld_from
 from ..workflow import Action
 from .endpoints import ENDPOINT_ACTIONS, endpoints_allowed
 
@@ -305,10 +305,7 @@ class CaseDetailSerializer(CaseListSerializer):
 
     @extend_schema_field(PetitionerSerializer(many=True))
     def get_petitioners(self, case: Case) -> list[dict]:
-        # An anonymous petitioner's identity stays at the bureau, and so does an accuser's (Art. 30,
-        # as the case page does): the department handles the matter.
-        hidden = case.anonymous or case.category.is_accusation
-        if hidden and self.context["request"].user.is_department_staff:
+        if identity_withheld_from(self.context["request"].user, case):
             return []
         return PetitionerSerializer(case.petitioners.all(), many=True, context=self.context).data
 

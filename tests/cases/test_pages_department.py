@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from rest_framework.test import APIClient
 
 from cases.follow_up import case_close
 from cases.forwarding import case_forward
@@ -401,6 +402,49 @@ def test_a_department_that_returned_the_case_is_not_offered_to_answer_its_superv
     page = client_for(department_user).get(reverse("cases:detail", args=[received.pk]))
 
     assert "answer_supervision" not in panels(page)
+
+
+@pytest.fixture
+def rerouted(received, leader, department_user, labour):
+    """Returned by 住建局, then signed off to 人社局; not yet delivered there."""
+    case_return(case_id=received.pk, actor=department_user, reason="非本局职责")
+    data = SignOffData(decision=Decision.FORWARD, department_id=labour.pk, instruction="请人社局牵头办理")
+    case_sign_off(case_id=received.pk, leader=leader, data=data)
+    return received
+
+
+def test_a_case_routed_again_is_gone_from_the_department_that_gave_it_back(rerouted, department_user):
+    # The case still names 住建局 until the forwarding is delivered: the leader's new sign-off
+    # and its instruction to 人社局 were readable there meanwhile, or for good if it got stuck.
+    client = client_for(department_user)
+
+    assert client.get(reverse("cases:detail", args=[rerouted.pk])).status_code == 404
+    listed = APIClient()
+    listed.force_authenticate(department_user)
+    assert listed.get(f"/api/v1/cases/{rerouted.pk}/").status_code == 404
+    assert rerouted.number not in [case["number"] for case in listed.get("/api/v1/cases/").json()["results"]]
+
+
+def test_a_department_keeps_in_sight_the_case_it_gave_back_until_it_is_routed_again(
+    received, department_user
+):
+    case_return(case_id=received.pk, actor=department_user, reason="非本局职责")
+
+    page = client_for(department_user).get(reverse("cases:detail", args=[received.pk]))
+
+    assert page.status_code == 200
+    assert "非本局职责" in page.content.decode()
+
+
+def test_the_case_routed_again_is_seen_by_the_department_it_is_delivered_to(
+    rerouted, department_user, labour_user
+):
+    assert client_for(labour_user).get(reverse("cases:detail", args=[rerouted.pk])).status_code == 404
+
+    case_forward(sign_off_id=rerouted.sign_offs.last().pk)
+
+    assert client_for(labour_user).get(reverse("cases:detail", args=[rerouted.pk])).status_code == 200
+    assert client_for(department_user).get(reverse("cases:detail", args=[rerouted.pk])).status_code == 404
 
 
 def test_an_action_not_allowed_in_the_state_is_refused_with_a_message(forwarded, department_user):
