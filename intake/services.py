@@ -187,22 +187,23 @@ def _validate_contacts(contacts: tuple[ContactData, ...]) -> list[tuple[ContactD
     return cleaned
 
 
-def _duplicate_identity_error(hash_: str) -> ValidationError:
-    existing = Petitioner.objects.filter(id_number_hash=hash_).first()
-    return ValidationError(
-        {
-            "id_number": [
-                _(
-                    "This ID number belongs to petitioner %(name)s (no. %(id)s), already registered: "
-                    "choose that record instead."
-                )
-                % {"name": existing.name, "id": existing.pk}
-                if existing
-                else _("This ID number is already registered.")
-            ]
-        },
-        code="duplicate_id",
-    )
+class DuplicateIdentity(ValidationError):
+    """A new person's ID number is registered already. `attendee` is the person's place among a
+    visit's attendees (None outside a visit), so that the desk and the API mark that person."""
+
+    def __init__(self, hash_: str, *, attendee: int | None = None):
+        existing = Petitioner.objects.filter(id_number_hash=hash_).first()
+        message = (
+            _(
+                "This ID number belongs to petitioner %(name)s (no. %(id)s), already registered: "
+                "choose that record instead."
+            )
+            % {"name": existing.name, "id": existing.pk}
+            if existing
+            else _("This ID number is already registered.")
+        )
+        super().__init__({"id_number": [ValidationError(message, code="duplicate_id")]})
+        self.attendee = attendee
 
 
 # --- within a transaction --------------------------------------------------------------------
@@ -253,7 +254,7 @@ def petitioner_create(*, data: PetitionerData, created_by: User) -> Petitioner:
             return _create_petitioner(data=data, identity=identity, contacts=contacts, created_by=created_by)
     except IntegrityError:
         # Two windows registered the same ID number at the same moment.
-        raise _duplicate_identity_error(identity["id_number_hash"]) from None
+        raise DuplicateIdentity(identity["id_number_hash"]) from None
 
 
 def contact_add(
@@ -409,11 +410,15 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
             if (registered := _registered_submission(data.submission)) is not None:
                 return registered
             hashes = [identity["id_number_hash"] for _attendee, identity, _contacts in new_people]
-            taken = Petitioner.objects.filter(id_number_hash__in=[h for h in hashes if h]).values_list(
-                "id_number_hash", flat=True
+            taken = set(
+                Petitioner.objects.filter(id_number_hash__in=[h for h in hashes if h]).values_list(
+                    "id_number_hash", flat=True
+                )
             )
-            if taken:
-                raise _duplicate_identity_error(taken[0]) from None
+            for attendee, identity, _contacts in new_people:
+                if identity["id_number_hash"] in taken:
+                    place = next(i for i, named in enumerate(data.attendees) if named is attendee)
+                    raise DuplicateIdentity(identity["id_number_hash"], attendee=place) from None
             if attempt == TRACKING_CODE_ATTEMPTS or not tracking_code_taken(tracking_code):
                 raise
 

@@ -18,7 +18,7 @@ from . import selectors
 from .desk_forms import rendered_desk_forms
 from .forms import CaseForm, ContactForm, PersonFormSet, TallyDateForm, VisitForm
 from .models import Petitioner, Window
-from .services import VisitData, contact_add, visit_register
+from .services import DuplicateIdentity, VisitData, contact_add, visit_register
 
 DESK_ROLES = (Role.RECEPTIONIST,)
 READ_ROLES = (Role.RECEPTIONIST, Role.LEADER)
@@ -32,8 +32,12 @@ def _desk_window(request) -> Window | None:
     return windows.filter(pk=request.session.get("window_id")).first() or windows.first()
 
 
-def _show_errors(error: ValidationError, visit_form, case_form) -> None:
-    """Put the service's messages beside the fields they are about."""
+def _show_errors(error: ValidationError, visit_form, case_form, rows) -> None:
+    """Put the service's messages beside the fields they are about; a new person's ID number
+    registered already, on that person's row (`rows`: the forms of the attendees, in order)."""
+    if isinstance(error, DuplicateIdentity) and error.attendee is not None:
+        rows[error.attendee].add_error("id_number", error.message_dict["id_number"])
+        return
     for field, field_messages in error.message_dict.items():
         if field in case_form.fields and case_form.is_bound:
             case_form.add_error(field, field_messages)
@@ -54,10 +58,11 @@ def desk(request):
         repeat_of = request.POST.get("repeat_of") or None
         case_form = CaseForm(request.POST, request.FILES) if not repeat_of else CaseForm()
         if visit_form.is_valid() and people.is_valid() and (repeat_of or case_form.is_valid()):
+            rows = [(form, attendee) for form in people if (attendee := form.attendee()) is not None]
             data = VisitData(
                 window_id=visit_form.cleaned_data["window"].pk,
                 persons=visit_form.cleaned_data["persons"],
-                attendees=tuple(a for a in (form.attendee() for form in people) if a is not None),
+                attendees=tuple(attendee for _form, attendee in rows),
                 case=None if repeat_of else case_form.case_data(),
                 repeat_of=visit_form.cleaned_data["repeat_of"],
                 note=visit_form.cleaned_data["note"],
@@ -68,7 +73,7 @@ def desk(request):
             try:
                 visit = visit_register(data=data, receptionist=request.user)
             except ValidationError as error:
-                _show_errors(error, visit_form, case_form)
+                _show_errors(error, visit_form, case_form, [form for form, _attendee in rows])
             else:
                 request.session["window_id"] = visit.window_id
                 _announce(request, visit)

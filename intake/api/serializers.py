@@ -23,6 +23,7 @@ from ..services import (
     MAX_PERSONS,
     Attendee,
     ContactData,
+    DuplicateIdentity,
     PetitionerData,
     VisitData,
     clean_contact,
@@ -220,6 +221,21 @@ def case_data(attrs: dict) -> CaseData:
     for name in ("category", "subject_area", "place"):
         fields[f"{name}_id"] = fields.pop(name)
     return CaseData(**fields)
+
+
+def on_attendee(error: DuplicateIdentity, attendees: int) -> serializers.ValidationError:
+    """The service's refusal of a new person's ID number, placed on that person in the payload,
+    as a nested serializer places its own errors."""
+    if error.attendee is None:
+        return serializers.ValidationError(error.message_dict)
+    messages = error.message_dict["id_number"]
+    return serializers.ValidationError(
+        {
+            "attendees": [
+                {"new": {"id_number": messages}} if i == error.attendee else {} for i in range(attendees)
+            ]
+        }
+    )
 
 
 def visit_data(attrs: dict) -> VisitData:

@@ -15,7 +15,7 @@ from petition_desk.api_errors import error_responses
 
 from ..models import ContactPoint, Petitioner, Visit, Window
 from ..selectors import petitioner_search, visits_on
-from ..services import contact_add, petitioner_create, visit_register
+from ..services import DuplicateIdentity, contact_add, petitioner_create, visit_register
 from .examples import (
     CONTACT_EXAMPLES,
     PETITIONER_CREATE_EXAMPLES,
@@ -36,6 +36,7 @@ from .serializers import (
     VisitSerializer,
     WindowSerializer,
     contact_data,
+    on_attendee,
     petitioner_data,
     visit_data,
 )
@@ -160,5 +161,9 @@ class VisitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     def create(self, request: Request) -> Response:
         serializer = VisitInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        visit = visit_register(data=visit_data(serializer.validated_data), receptionist=request.user)
+        data = visit_data(serializer.validated_data)
+        try:
+            visit = visit_register(data=data, receptionist=request.user)
+        except DuplicateIdentity as error:
+            raise on_attendee(error, len(data.attendees)) from None
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)

@@ -332,9 +332,13 @@ def test_new_person_with_a_registered_id_number_is_refused(reception_api, payloa
         new_person("王秀英", id_type="resident_id", id_number=RESIDENT_ID),
     ]
 
-    body = _assert_refused(reception_api, payload, "id_number")
+    body = _assert_refused(reception_api, payload, "attendees")
 
-    assert "王秀英" in body["id_number"][0]
+    # on the person it is about, as the serializer places its own errors in a nested payload
+    first, second = body["attendees"]
+    assert first == {}
+    assert list(second) == ["new"] and list(second["new"]) == ["id_number"]
+    assert "王秀英" in second["new"]["id_number"][0]
 
 
 @pytest.mark.django_db

@@ -411,6 +411,7 @@ def test_an_id_number_registered_again_is_refused_naming_the_existing_petitioner
         f"This ID number belongs to petitioner 王秀英 (no. {first.pk}), already registered: "
         "choose that record instead."
     ]
+    assert error.value.attendee == 0
     assert row_counts() == before
 
 

@@ -282,6 +282,22 @@ def test_the_desk_registers_a_group_visit_of_32_with_five_representatives(recept
     assert visit.case.is_group and visit.case.in_litigation
 
 
+def test_an_id_number_registered_already_is_marked_on_its_persons_row(receptionist, reference, woman):
+    # given a group in which the third person named is the woman, registered as new by mistake
+    people = [{"name": f"工人{n}", "mobile": f"1391350000{n}"} for n in range(1, 3)]
+    people.append({"name": "沈桂英", "id_number": WOMAN_ID})
+    before = row_counts()
+
+    response = client_for(receptionist).post(reverse("intake:desk"), desk_form(reference, people, persons=6))
+
+    # then the message sits on her row, naming her record, and nothing is registered
+    assert response.status_code == 200
+    rows = response.context["people"].forms
+    assert [bool(row.errors) for row in rows] == [False, False, True]
+    assert f"belongs to petitioner 沈桂英 (no. {woman.pk})" in rows[2].errors["id_number"][0]
+    assert row_counts() == before
+
+
 def test_a_known_petitioner_chosen_at_the_desk_needs_no_other_field(receptionist, reference, woman):
     """The desk disables a chosen petitioner's other fields, and a disabled field is not posted: the
     row's petitioner alone must be enough, for a repeat as for a new case."""
