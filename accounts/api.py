@@ -3,7 +3,7 @@ a query, not a permission: see cases.selectors.cases_visible_to."""
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiExample, extend_schema
-from rest_framework import status
+from rest_framework import serializers, status
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.exceptions import APIException, ValidationError
@@ -44,14 +44,23 @@ class LockedOut(APIException):
     )
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    # A username is at most 150 characters (the login form's limit); django-axes would record a
+    # longer one's failed login in a column of 255, whose overflow was a server error.
+    username = serializers.CharField(label=_("Username"), max_length=150, write_only=True)
+
+
 class ObtainTokenView(ObtainAuthToken):
     """POST username and password → {"token": …}. ObtainAuthToken passes the request to
     authenticate(), so django-axes counts failures here as on the login page; a locked-out
     account is told so instead of being told its password is wrong."""
 
+    serializer_class = TokenRequestSerializer
+
     @extend_schema(
         tags=["auth"],
         summary="Obtain an API token",
+        request=TokenRequestSerializer,
         responses={200: AuthTokenSerializer, **error_responses(400, 429)},
         examples=[
             OpenApiExample(

@@ -7,6 +7,7 @@ shapes DRF uses for its own errors: 400 {field: [messages]}, 403 {"detail"}, 409
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
 from rest_framework import exceptions, status
@@ -35,14 +36,22 @@ def exception_handler(exc, context):
         exc = validation_error(exc)
     elif isinstance(exc, TransitionNotAllowed):
         exc = Conflict(str(exc))
-    # DRF itself turns Http404 into 404 and Django's PermissionDenied into 403, keeping the message.
+    elif isinstance(exc, Http404):
+        # get_object_or_404's "No Case matches the given query." is English only, and names a model.
+        exc = exceptions.NotFound()
+    elif isinstance(exc, exceptions.ParseError):
+        # DRF's "JSON parse error - …" is English only; the parser's own words stay, for the developer.
+        exc = exceptions.ParseError(
+            _("The request body could not be read: %(error)s") % {"error": exc.detail}
+        )
+    # DRF itself turns Django's PermissionDenied into 403, keeping the message.
     return drf_exception_handler(exc, context)
 
 
 _ERROR_DESCRIPTIONS = {
     400: "Invalid input: messages by field, nested where the payload is nested.",
     403: "The user's role may not do this.",
-    404: "No such object, or not one the user may see.",
+    404: "No such object, or not one the user may see; for a list, a page past its last.",
     409: "Not possible in the case's current state.",
     429: "The account is locked after too many failed logins.",
 }

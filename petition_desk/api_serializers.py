@@ -3,6 +3,7 @@
 import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils import translation
 from rest_framework import serializers
 
 from .validators import validate_record_date
@@ -22,13 +23,19 @@ class FieldsBuiltOnce:
     cost a tenth of a registration, while binding and validating a field only sets attributes of
     its own and reads the rest (choices, validators, messages), which the copies may share.
 
-    Only for serializers whose fields do not depend on the instance, the data or the context."""
+    Only for serializers whose fields do not depend on the instance, the data or the context.
+    Nor on the language, but for one thing: DRF words the messages of a field's limits (max_length,
+    max_value) once, in the language of the first request that shows them, so the fields are
+    built once per language."""
 
     def get_fields(self):
-        built = type(self).__dict__.get("_built_fields")
+        by_language = type(self).__dict__.get("_built_fields")
+        if by_language is None:
+            by_language = type(self)._built_fields = {}
+        language = translation.get_language()
+        built = by_language.get(language)
         if built is None:
-            built = super().get_fields()
-            type(self)._built_fields = built
+            built = by_language[language] = super().get_fields()
         return {
             name: copy.deepcopy(field) if isinstance(field, serializers.BaseSerializer) else copy.copy(field)
             for name, field in built.items()

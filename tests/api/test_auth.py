@@ -28,6 +28,19 @@ def test_wrong_password_gets_no_token(receptionist):
     assert not Token.objects.exists()
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_an_overlong_username_is_refused_with_a_message(receptionist):
+    # django-axes records a failed login's username in a column of 255: PostgreSQL refused 256
+    # characters, a server error.
+    client = APIClient(raise_request_exception=False)
+
+    response = client.post(TOKEN_URL, {"username": "z" * 256, "password": "x"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"username": ["请确保这个字段不能超过 150 个字符。"]}
+
+
 LOCKED_OUT_ZH = "登录失败次数过多，该账号已被锁定10分钟。请稍后再试，或联系系统管理员。"
 
 

@@ -8,6 +8,7 @@ from rest_framework.test import APIRequestFactory, force_authenticate
 from cases.models import CaseEvent
 from cases.services import TransitionNotAllowed, case_submit
 from cases.workflow import Action
+from intake.services import MAX_PERSONS
 from petition_desk.api_errors import exception_handler
 
 
@@ -72,3 +73,61 @@ def test_validation_error_keeps_params_and_code():
 
     assert response.data["id_number"][0] == "has 17"
     assert response.data["id_number"][0].code == "id_length"
+
+
+# --- in the bureau's language, whatever DRF or Django wrote ------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/cases/999999/",
+        "/api/v1/petitioners/999999/",
+        "/api/v1/departments/999999/",
+        "/api/v1/cases/999999/attachments/1/",
+        "/api/v1/documents/999999/",
+    ],
+)
+def test_not_found_is_said_in_the_bureaus_language(reception_api, path):
+    response = reception_api.get(path)
+
+    assert response.status_code == 404
+    # Django's get_object_or_404 said "No Case matches the given query.", in English.
+    assert response.json() == {"detail": "未找到。"}
+
+
+@pytest.mark.django_db
+def test_another_departments_case_is_not_found_in_the_bureaus_language(make_visit, department_api):
+    response = department_api.get(f"/api/v1/cases/{make_visit().case.pk}/")
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "未找到。"}
+
+
+@pytest.mark.django_db
+def test_a_body_that_is_not_json_is_refused_in_the_bureaus_language(reception_api):
+    response = reception_api.post("/api/v1/visits/", "{bad", content_type="application/json")
+
+    assert response.status_code == 400
+    detail = response.json()["detail"]
+    assert detail.startswith("无法读取请求正文：") and "line 1 column 2" in detail
+
+
+@pytest.mark.django_db
+def test_a_limits_message_follows_each_requests_language(reception_api, reference, case_payload):
+    # The API's serializers build their fields once (FieldsBuiltOnce), and DRF words a limit's
+    # message once: the first request's language was every later request's.
+    payload = {
+        "window": reference["window"].pk,
+        "persons": MAX_PERSONS + 1,
+        "attendees": [{"new": {"name": "王秀英", "address": "黎" * 201}}],
+        "case": case_payload,
+    }
+
+    english = reception_api.post("/api/v1/visits/", payload, format="json", HTTP_ACCEPT_LANGUAGE="en")
+    chinese = reception_api.post("/api/v1/visits/", payload, format="json", HTTP_ACCEPT_LANGUAGE="zh-hans")
+
+    assert english.json()["persons"] == [f"Ensure this value is less than or equal to {MAX_PERSONS}."]
+    assert chinese.json()["persons"] == [f"请确保该值小于或者等于 {MAX_PERSONS}。"]
+    assert chinese.json()["attendees"]["0"]["new"]["address"] == ["请确保这个字段不能超过 200 个字符。"]
