@@ -29,6 +29,7 @@ from ..handling import (
     supervision_answer,
 )
 from ..models import Case
+from ..services import TransitionNotAllowed
 from ..sign_off import case_sign_off, case_supervise, extension_decide
 from .action_serializers import (
     DeclineInputSerializer,
@@ -42,7 +43,7 @@ from .action_serializers import (
     TextInputSerializer,
     sign_off_data,
 )
-from .endpoints import roles_for
+from .endpoints import action_asked, endpoints_allowed, roles_for
 from .examples import ACTION_EXAMPLES
 from .serializers import CaseDetailSerializer
 
@@ -74,6 +75,10 @@ class CaseActionsMixin:
         endpoint = getattr(type(self), self.action).url_path
         if request.user.role not in roles_for(endpoint):
             raise PermissionDenied(_("Your role may not do this."))
+        # Before the body's checks: asking for a department or a reason for a step the case cannot
+        # take would send the client to fill in a form that can only be refused (409) after.
+        if endpoint not in endpoints_allowed(case.status, request.user.role):
+            raise TransitionNotAllowed(case, action_asked(endpoint, request.data))
         if input_serializer is None:
             return case, {}
         serializer = input_serializer(data=request.data)

@@ -37,3 +37,10 @@ def endpoints_allowed(status: str, role: str) -> list[str]:
     conditions (an extension waiting for a decision, the five days to return) may still refuse."""
     allowed = set(allowed_actions(status, role))
     return [endpoint for endpoint, actions in ENDPOINT_ACTIONS.items() if allowed.intersection(actions)]
+
+
+def action_asked(endpoint: str, body) -> Action:
+    """The action a call of `endpoint` asks for: for a sign-off, the body's decision."""
+    actions = ENDPOINT_ACTIONS[endpoint]
+    decision = body.get("decision") if isinstance(body, dict) else None
+    return next((action for action in actions if action == decision), actions[0])

@@ -632,6 +632,47 @@ def test_an_action_not_allowed_in_the_state_is_409_and_changes_nothing(
     assert snapshot(case) == before
 
 
+@pytest.mark.parametrize(
+    ("endpoint", "status", "api", "payload", "message"),
+    [
+        (
+            "sign-off",
+            Status.CONCLUDED,
+            "leader_api",
+            {"decision": "forward"},
+            "“Signed off: forward” is not possible while case {} is “Concluded”.",
+        ),
+        (
+            "return",
+            Status.ACCEPTED,
+            "department_api",
+            {},
+            "“Returned” is not possible while case {} is “Accepted”.",
+        ),
+        (
+            "decline",
+            Status.CLOSED,
+            "department_api",
+            {"reason": ""},
+            "“Declined” is not possible while case {} is “Closed”.",
+        ),
+    ],
+)
+def test_an_action_not_allowed_in_the_state_is_409_before_its_fields_are_asked_for(
+    request, case_at, endpoint, status, api, payload, message
+):
+    # The body's checks came first: the client was told to choose a department or give a
+    # reason, for a step the case could never take.
+    case = case_at(status)
+    before = snapshot(case)
+
+    response = request.getfixturevalue(api).post(url(case, endpoint), payload, format="json")
+
+    assert response.status_code == 409
+    assert response.json() == {"detail": message.format(case.number)}
+    assert snapshot(case) == before
+
+
 def test_a_second_sign_off_is_409_and_forwards_once(leader_api, make_visit, department):
     case = make_visit().case
     payload = {"decision": "forward", "department": department.pk}
