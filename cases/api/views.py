@@ -55,8 +55,19 @@ class ReferenceViewSet(viewsets.ReadOnlyModelViewSet):
 
 
 def reference_schema(examples: dict):
-    """A reference list's examples, by action (see .examples.reference_examples)."""
-    return extend_schema_view(**{action: extend_schema(examples=items) for action, items in examples.items()})
+    """A reference list's examples, by action (see .examples.reference_examples), and the 404 of
+    an id it does not hold."""
+
+    def decorate(viewset):
+        return extend_schema_view(
+            list=extend_schema(examples=examples["list"]),
+            retrieve=extend_schema(
+                examples=examples["retrieve"],
+                responses={200: viewset.serializer_class, **error_responses(404)},
+            ),
+        )(viewset)
+
+    return decorate
 
 
 @reference_schema(DEPARTMENT_EXAMPLES)
@@ -123,7 +134,7 @@ class CaseFilter(django_filters.FilterSet):
             (200, "application/json"): CaseListSerializer(many=True),
             (200, "text/csv"): OpenApiTypes.STR,
             (200, XLSX_CONTENT_TYPE): OpenApiTypes.BINARY,
-            **error_responses(400),
+            **error_responses(400, 404),
         },
         examples=CASE_LIST_EXAMPLES,
     ),

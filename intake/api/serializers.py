@@ -223,19 +223,12 @@ def case_data(attrs: dict) -> CaseData:
     return CaseData(**fields)
 
 
-def on_attendee(error: DuplicateIdentity, attendees: int) -> serializers.ValidationError:
-    """The service's refusal of a new person's ID number, placed on that person in the payload,
-    as a nested serializer places its own errors."""
+def on_attendee(error: DuplicateIdentity) -> serializers.ValidationError:
+    """The service's refusal of a new person's ID number, placed on that person in the payload
+    as the attendees' serializer places its own errors: by the person's index."""
     if error.attendee is None:
         return serializers.ValidationError(error.message_dict)
-    messages = error.message_dict["id_number"]
-    return serializers.ValidationError(
-        {
-            "attendees": [
-                {"new": {"id_number": messages}} if i == error.attendee else {} for i in range(attendees)
-            ]
-        }
-    )
+    return serializers.ValidationError({"attendees": {error.attendee: {"new": error.message_dict}}})
 
 
 def visit_data(attrs: dict) -> VisitData:

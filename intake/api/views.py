@@ -45,7 +45,11 @@ from .serializers import (
 @extend_schema(tags=["reference"])
 @extend_schema_view(
     list=extend_schema(summary="Open reception windows", examples=WINDOW_EXAMPLES["list"]),
-    retrieve=extend_schema(summary="A reception window", examples=WINDOW_EXAMPLES["retrieve"]),
+    retrieve=extend_schema(
+        summary="A reception window",
+        responses={200: WindowSerializer, **error_responses(404)},
+        examples=WINDOW_EXAMPLES["retrieve"],
+    ),
 )
 class WindowViewSet(viewsets.ReadOnlyModelViewSet):
     queryset = Window.objects.filter(is_active=True)
@@ -63,7 +67,7 @@ class WindowViewSet(viewsets.ReadOnlyModelViewSet):
             "them the answer is 400: the register is never listed whole."
         ),
         parameters=[PetitionerSearchSerializer],
-        responses={200: PetitionerSerializer(many=True), **error_responses(400, 403)},
+        responses={200: PetitionerSerializer(many=True), **error_responses(400, 403, 404)},
         examples=PETITIONER_EXAMPLES,
     ),
     retrieve=extend_schema(
@@ -124,7 +128,7 @@ class PetitionerViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewse
         summary="The visits of a day",
         description="Visits of one local day (default today), newest first; optionally of one window.",
         parameters=[VisitDayQuerySerializer],
-        responses={200: VisitListSerializer(many=True), **error_responses(400, 403)},
+        responses={200: VisitListSerializer(many=True), **error_responses(400, 403, 404)},
         examples=VISIT_LIST_EXAMPLES,
     ),
 )
@@ -165,5 +169,5 @@ class VisitViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
         try:
             visit = visit_register(data=data, receptionist=request.user)
         except DuplicateIdentity as error:
-            raise on_attendee(error, len(data.attendees)) from None
+            raise on_attendee(error) from None
         return Response(VisitSerializer(visit).data, status=status.HTTP_201_CREATED)

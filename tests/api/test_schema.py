@@ -31,6 +31,27 @@ def test_every_case_action_is_documented_with_its_errors(schema_file, endpoint):
     assert ("requestBody" in operation) == (endpoint != "receive")
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/departments/{id}/",
+        "/api/v1/categories/{id}/",
+        "/api/v1/subject-areas/{id}/",
+        "/api/v1/places/{id}/",
+        "/api/v1/windows/{id}/",
+        # a page past the last
+        "/api/v1/visits/",
+        "/api/v1/petitioners/",
+        "/api/v1/cases/",
+    ],
+)
+def test_the_404s_the_api_gives_are_documented(schema_file, path):
+    operation = yaml.safe_load(schema_file.read_text())["paths"][path]["get"]
+
+    assert "404" in operation["responses"]
+    assert any(code.startswith("2") for code in operation["responses"])
+
+
 @pytest.mark.django_db
 def test_schema_is_served(anonymous_api):
     response = anonymous_api.get("/api/schema/")

@@ -335,10 +335,9 @@ def test_new_person_with_a_registered_id_number_is_refused(reception_api, payloa
     body = _assert_refused(reception_api, payload, "attendees")
 
     # on the person it is about, as the serializer places its own errors in a nested payload
-    first, second = body["attendees"]
-    assert first == {}
-    assert list(second) == ["new"] and list(second["new"]) == ["id_number"]
-    assert "王秀英" in second["new"]["id_number"][0]
+    assert list(body["attendees"]) == ["1"]
+    assert list(body["attendees"]["1"]) == ["new"] and list(body["attendees"]["1"]["new"]) == ["id_number"]
+    assert "王秀英" in body["attendees"]["1"]["new"]["id_number"][0]
 
 
 @pytest.mark.django_db
