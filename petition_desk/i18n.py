@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.translation import gettext_noop
 
 
 def in_bureau_language():
@@ -9,3 +10,11 @@ def in_bureau_language():
     its language, not in the language of the user who happened to write it (a department working
     in English)."""
     return translation.override(settings.LANGUAGE_CODE)
+
+
+# Django's own Simplified Chinese for these misleads; ours, in locale/, come first. Marked here so
+# that makemessages keeps them.
+CORRECTED_DJANGO_MESSAGES = (
+    # Django's says "empty strings are not allowed", to someone who pasted a NUL character.
+    gettext_noop("Null characters are not allowed."),
+)

@@ -131,3 +131,12 @@ def test_a_limits_message_follows_each_requests_language(reception_api, referenc
     assert english.json()["persons"] == [f"Ensure this value is less than or equal to {MAX_PERSONS}."]
     assert chinese.json()["persons"] == [f"请确保该值小于或者等于 {MAX_PERSONS}。"]
     assert chinese.json()["attendees"]["0"]["new"]["address"] == ["请确保这个字段不能超过 200 个字符。"]
+
+
+@pytest.mark.django_db
+def test_a_nul_character_is_refused_in_words_that_say_so(reception_api):
+    # Django's own Chinese says "empty strings are not allowed" (petition_desk/i18n.py).
+    response = reception_api.post("/api/v1/petitioners/", {"name": "王\x00秀英"}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"name": ["不能含有空字符（NUL）。"]}
