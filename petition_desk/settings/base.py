@@ -272,7 +272,14 @@ CELERY_BEAT_SCHEDULE = {
 
 # Shared by every web process (rate limits of the public look-up): Redis when there is one.
 if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "petition_desk.cache.ClientKeepingRedisCache", "LOCATION": REDIS_URL}}
+    CACHES = {
+        "default": {
+            "BACKEND": "petition_desk.cache.ClientKeepingRedisCache",
+            "LOCATION": REDIS_URL,
+            # A Redis that hangs costs a page this long once, not for ever (petition_desk/cache.py).
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
