@@ -579,6 +579,8 @@ def tally_snapshot_take(*, day: datetime.date) -> TallySnapshot:
 
     from .selectors import daily_tally
 
+    if (taken := TallySnapshot.objects.filter(date=day).first()) is not None:
+        return taken
     tally = asdict(daily_tally(day=day))
     tally["date"] = day.isoformat()
     snapshot, _ = TallySnapshot.objects.get_or_create(date=day, defaults={"figures": tally})

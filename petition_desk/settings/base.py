@@ -264,9 +264,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.send_leader_digest",
         "schedule": crontab(minute=0, hour="8-18", day_of_week="mon-fri"),
     },
+    # Just after midnight, and again every hour: beat does not retry a run it could not send (Redis
+    # away at that moment), and the task takes the snapshot only if it is missing.
     "snapshot-daily-tally": {
         "task": "intake.tasks.snapshot_daily_tally",
-        "schedule": crontab(minute=5, hour=0),
+        "schedule": crontab(minute=5),
     },
 }
 
