@@ -123,9 +123,9 @@ class PersonForm(forms.Form):
                 "petitioner",
                 Row(
                     Column("name", css_class="col-md-3"),
-                    Column("gender", css_class="col-md-2"),
+                    Column("gender", css_class="col-md-3"),
                     Column("id_type", css_class="col-md-3"),
-                    Column("id_number", css_class="col-md-4"),
+                    Column("id_number", css_class="col-md-3"),
                 ),
                 Row(
                     Column("mobile", css_class="col-md-3"),
