@@ -1,5 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView
 
 from . import health
@@ -11,7 +13,8 @@ urlpatterns = [
     path("documents/", include("documents.urls")),
     path("notifications/", include("notifications.urls")),
     path("track/", include("cases.views.tracking")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Open to everyone: the login and tracking pages offer the language too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("api/v1/", include("petition_desk.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
