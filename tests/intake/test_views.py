@@ -675,8 +675,19 @@ def test_the_tally_shows_the_figures_taken_that_night_when_a_visit_came_in_later
     assert "2 batches of ordinary visits (2 persons)" in page
     night = re.search(r'<div class="alert[^"]*" id="tally-night".*?</div>', page, re.S).group()
     assert "registered after its tally was taken at night" in night
-    assert "1 batch of ordinary visits (1 persons)" in night
+    assert "1 batch of ordinary visits (1 person)" in night
     assert re.search(r"As taken at night</th><td>1</td><td>1</td>", page)
+
+
+def test_the_tally_sentence_counts_people_in_the_bureaus_words(receptionist, reference):
+    register_woman(receptionist, reference)
+    client = client_for(receptionist)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    page = page_text(client.get(reverse("intake:tally")))
+
+    summary = re.search(r'id="tally-summary"[^>]*>(.*?)</', page, re.S).group(1).strip()
+    assert summary == "普通来访 1 批次（1 人次），集体访 0 批次（0 人次）；新增信访件 1 件，重复访 0 批次。"
 
 
 def test_the_tally_says_when_it_agrees_with_the_figures_taken_that_night(receptionist, reference):
