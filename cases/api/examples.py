@@ -186,7 +186,7 @@ CASE_DETAIL = {
     ),
     "request": "希望政府在安置上给予帮助。",
     "reasons": "家庭经济困难，40平方米安置房难以满足母子二人居住。",
-    "petitioners": [PETITIONER],
+    "petitioners": [{key: PETITIONER[key] for key in ("id", "name", "id_number_masked", "contacts")}],
     "visits": [
         {
             "id": 5,

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from documents.api import DocumentSerializer
 from documents.selectors import case_documents
-from intake.api.serializers import PetitionerSerializer
+from intake.api.serializers import CasePetitionerSerializer
 from intake.models import Visit
 from petition_desk.api_serializers import FieldsBuiltOnce
 
@@ -303,11 +303,11 @@ class CaseDetailSerializer(CaseListSerializer):
         documents = case_documents(self.context["request"].user, case.pk)["documents"]
         return DocumentSerializer(documents, many=True, context=self.context).data
 
-    @extend_schema_field(PetitionerSerializer(many=True))
+    @extend_schema_field(CasePetitionerSerializer(many=True))
     def get_petitioners(self, case: Case) -> list[dict]:
         if identity_withheld_from(self.context["request"].user, case):
             return []
-        return PetitionerSerializer(case.petitioners.all(), many=True, context=self.context).data
+        return CasePetitionerSerializer(case.petitioners.all(), many=True, context=self.context).data
 
     @extend_schema_field(AttachmentSerializer(many=True))
     def get_attachments(self, case: Case) -> list[dict]:

@@ -91,6 +91,19 @@ class PetitionerSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class CasePetitionerSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
+    """A petitioner as a case shows them to every role, as the case page does: who, and how to
+    reach them. The bureau's own record (address, gender, note) is the petitioner's, which
+    departments cannot open."""
+
+    contacts = ContactSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = Petitioner
+        fields = ["id", "name", "id_number_masked", "contacts"]
+        read_only_fields = fields
+
+
 # --- petitioners and contacts: input -----------------------------------------------------------
 
 

@@ -2,6 +2,7 @@ import pytest
 from django.core.files.base import ContentFile
 
 from cases.models import Attachment, Case
+from intake.models import Petitioner
 from intake.services import Attendee, ContactData, PetitionerData, VisitData, contact_add, visit_register
 from tests.api.conftest import RESIDENT_ID
 from tests.factories import DepartmentFactory
@@ -206,6 +207,18 @@ def test_department_staff_open_their_case_but_no_other(department_api, housing_c
     assert department_api.get(f"{URL}{labour_case.pk}/").status_code == 404
     assert department_api.get(f"{URL}{make_visit().case.pk}/").status_code == 404
     assert department_api.get(f"{URL}999999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_case_shows_its_petitioners_as_the_case_page_does(department_api, leader_api, housing_case):
+    """Who came and how to reach them; the bureau's own record of the person stays at the bureau."""
+    Petitioner.objects.filter(cases=housing_case).update(address="黎里镇东村12号", note="常来访，情绪激动")
+
+    for api in (department_api, leader_api):
+        [woman] = api.get(f"{URL}{housing_case.pk}/").json()["petitioners"]
+        assert sorted(woman) == ["contacts", "id", "id_number_masked", "name"]
+    assert department_api.get(f"/api/v1/petitioners/{woman['id']}/").status_code == 403
+    assert leader_api.get(f"/api/v1/petitioners/{woman['id']}/").json()["note"] == "常来访，情绪激动"
 
 
 @pytest.mark.django_db
