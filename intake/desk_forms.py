@@ -24,9 +24,12 @@ from petition_desk.table_cache import forget_when_changed
 
 CACHE_SECONDS = 3600
 CHOICES_KEY = "desk-forms:choices"
-# The forms' code in the key too: after an upgrade that changes them, the cache (Redis outlives
-# the web's processes) would serve the old forms for up to an hour.
-CODE_DIGEST = hashlib.sha256(Path(intake_forms.__file__).read_bytes()).hexdigest()[:12]
+# The forms' code and this module's in the key too: after an upgrade that changes them, the cache
+# (Redis outlives the web's processes) would serve the old forms, or an old RenderedDeskForms
+# without a field the template now reads, for up to an hour.
+CODE_DIGEST = hashlib.sha256(
+    Path(intake_forms.__file__).read_bytes() + Path(__file__).read_bytes()
+).hexdigest()[:12]
 # The tables whose rows the forms offer; keep_choices_cached forgets the digest when one changes.
 _OFFERED: set[type] = set()
 
@@ -34,6 +37,7 @@ _OFFERED: set[type] = set()
 @dataclass(frozen=True)
 class RenderedDeskForms:
     visit: str
+    management: str  # the people formset's hidden counts, the same for every empty desk
     people: list[str]
     person_template: str
     case: str
@@ -80,6 +84,7 @@ def rendered_desk_forms(visit_form: forms.Form, people: forms.BaseFormSet, case_
     if rendered is None:
         rendered = RenderedDeskForms(
             visit=render_crispy_form(visit_form),
+            management=str(people.management_form),
             people=[render_crispy_form(form) for form in people],
             person_template=render_crispy_form(people.empty_form),
             case=render_crispy_form(case_form),

@@ -18,6 +18,8 @@ from intake.models import ContactPoint, Petitioner
 from intake.selectors import (
     cases_missing_contact,
     daily_tally,
+    desk_cases_missing_contact,
+    desk_visits,
     petitioner_search,
     repeat_candidates,
     visits_on,
@@ -104,6 +106,18 @@ def person(name: str, *, id_number: str = "", mobile: str = "", address: str = "
 
 def conclude(case: Case) -> None:
     Case.objects.filter(pk=case.pk).update(status="concluded")
+
+
+def missing_contacts() -> list[Case]:
+    """The list of cases missing a contact, after checking that the desk's short list, which
+    asks the same in plain SQL, is its beginning with the same people."""
+    cases = list(cases_missing_contact())
+    on_desk = desk_cases_missing_contact(limit=3)
+    assert [(case.id, case.number, sorted(case.petitioners)) for case in on_desk] == [
+        (case.pk, case.number, sorted((person.pk, person.name) for person in case.petitioners.all()))
+        for case in cases[:3]
+    ]
+    return cases
 
 
 def local(day: datetime.date, hour: int, minute: int = 0, second: int = 0) -> datetime.datetime:
@@ -411,7 +425,7 @@ def test_a_case_whose_petitioner_has_only_an_address_is_missing_a_contact(recept
     visit = register(receptionist, reference, person("王秀英", address="黎里镇老街12号"))
 
     # then
-    assert list(cases_missing_contact()) == [visit.case]
+    assert missing_contacts() == [visit.case]
 
 
 @pytest.mark.parametrize(("kind", "value"), [("mobile", "13912345678"), ("landline", "0512-63001234")])
@@ -428,7 +442,7 @@ def test_adding_a_phone_takes_the_case_off_the_list(receptionist, reference, kin
     )
 
     # then
-    assert list(cases_missing_contact()) == []
+    assert missing_contacts() == []
 
 
 def test_one_reachable_person_of_a_group_is_enough(receptionist, reference):
@@ -441,7 +455,7 @@ def test_one_reachable_person_of_a_group_is_enough(receptionist, reference):
         representatives=2,
     )
 
-    assert list(cases_missing_contact()) == []
+    assert missing_contacts() == []
 
 
 def test_another_address_does_not_take_the_case_off_the_list(receptionist, reference):
@@ -452,7 +466,7 @@ def test_another_address_does_not_take_the_case_off_the_list(receptionist, refer
         added_by=receptionist,
     )
 
-    assert list(cases_missing_contact()) == [visit.case]
+    assert missing_contacts() == [visit.case]
 
 
 def test_anonymous_and_concluded_cases_are_not_chased(receptionist, reference):
@@ -467,16 +481,34 @@ def test_anonymous_and_concluded_cases_are_not_chased(receptionist, reference):
     register(receptionist, reference, person("赵六", mobile="13800001111"))
 
     # then the open cases without a phone, oldest first
-    assert list(cases_missing_contact()) == [earlier.case, later.case]
+    assert missing_contacts() == [earlier.case, later.case]
 
 
-def test_the_list_reads_the_open_case_index_even_as_a_prepared_statement(receptionist, reference):
+def statement_of_the_desk_list() -> tuple[str, tuple]:
+    statements = []
+
+    def kept(execute, sql, params, many, context):
+        statements.append((sql, params))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(kept):
+        desk_cases_missing_contact(limit=10)
+    [statement] = statements
+    return statement
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [lambda: cases_missing_contact()[:10].query.sql_with_params(), statement_of_the_desk_list],
+    ids=["the list", "the desk's"],
+)
+def test_the_list_reads_the_open_case_index_even_as_a_prepared_statement(receptionist, reference, statement):
     """The desk shows this list on every page, and the web's statements are prepared: PostgreSQL
     may then run one plan for all values. A list that names the open statuses as parameters
     cannot use the index of open cases in such a plan, and walks every case registered since the
     oldest open one: at a bureau's million cases, 9 ms on every desk page instead of 2."""
     register(receptionist, reference, person("王秀英"))
-    sql, params = cases_missing_contact()[:10].query.sql_with_params()
+    sql, params = statement()
     placeholders = iter(range(1, len(params) + 1))
     prepared = re.sub(r"%s", lambda _match: f"${next(placeholders)}", sql)
 
@@ -504,6 +536,46 @@ def test_the_list_reads_the_open_case_index_even_as_a_prepared_statement(recepti
             cursor.execute("DEALLOCATE missing_contact")
 
     assert "case_open_registered" in plan, plan
+
+
+# --- the desk's list of today's visits ---------------------------------------------------------
+
+
+def test_the_desk_lists_the_latest_visits_at_its_window_today_newest_first(receptionist, reference):
+    today = timezone.localdate()
+    other_window = WindowFactory(name="2号窗口", sort_order=2)
+    register(receptionist, reference, person("昨天"), at=local(today - datetime.timedelta(days=1), 23, 59))
+    first = register(receptionist, reference, person("王秀英"), at=local(today, 0, 0))
+    register(receptionist, reference, person("别的窗口"), window=other_window, at=local(today, 0, 1))
+    group = register(
+        receptionist,
+        reference,
+        person("工人乙"),
+        person("工人甲"),
+        persons=32,
+        representatives=2,
+        at=local(today, 0, 2),
+    )
+    anonymous = register(receptionist, reference, persons=1, anonymous=True, at=local(today, 0, 3))
+    again = register(
+        receptionist, reference, first.petitioners.get().pk, repeat_of=first.case, at=local(today, 0, 4)
+    )
+
+    listed = desk_visits(day=today, window_id=reference["window"].pk, limit=3)
+
+    assert [
+        (visit.visited_at, visit.case_id, visit.case_number, visit.persons, visit.is_group, visit.is_repeat)
+        for visit in listed
+    ] == [
+        (local(today, 0, 4), first.case.pk, first.case.number, 1, False, True),
+        (local(today, 0, 3), anonymous.case.pk, anonymous.case.number, 1, False, False),
+        (local(today, 0, 2), group.case.pk, group.case.number, 32, True, False),
+    ]
+    assert [visit.names for visit in listed] == [["王秀英"], [], ["工人乙", "工人甲"]]
+    assert again.case == first.case
+    assert [visit.case_number for visit in desk_visits(day=today, window_id=other_window.pk, limit=3)] == [
+        Case.objects.get(petitioners__name="别的窗口").number
+    ]
 
 
 # --- daily_tally ------------------------------------------------------------------------------

@@ -2,21 +2,11 @@
 turn. SQLite lets one transaction write at a time, and one that had read first was refused at
 once ("database is locked") when another wrote meanwhile."""
 
-import json
-import os
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parent.parent.parent
+from tests.sqlite_process import run_on_sqlite
 
 SCRIPT = """
 import json, threading
-import django
-django.setup()
-from django.core.management import call_command
 from django.db import connection
-call_command("migrate", verbosity=0)
 
 from cases.services import CaseData
 from intake.services import Attendee, VisitData, visit_register
@@ -61,22 +51,8 @@ print(json.dumps({"numbers": sorted(numbers), "errors": errors}))
 
 
 def test_windows_registering_at_once_on_sqlite_all_get_their_case(tmp_path):
-    celery = tmp_path / "celery"
-    for folder in ("queue", "processed", "control"):
-        (celery / folder).mkdir(parents=True)
-    env = {key: value for key, value in os.environ.items() if key not in ("DATABASE_URL", "REDIS_URL")}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "petition_desk.settings.local",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
-        "CELERY_DATA_DIR": str(celery),
-    }
+    outcome = run_on_sqlite(SCRIPT, tmp_path)
 
-    printed = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
-    )
-
-    assert printed.returncode == 0, printed.stderr[-3000:]
-    outcome = json.loads(printed.stdout.strip().splitlines()[-1])
     assert outcome["errors"] == []
     year = outcome["numbers"][0][:5]
     assert outcome["numbers"] == [f"{year}{n:06d}" for n in range(1, 21)]

@@ -634,7 +634,9 @@ def test_desk_forms_cached_by_other_code_are_not_served_after_an_upgrade(
     stale = cache.get(key.split(":", 2)[2])
     cache.set(
         key.split(":", 2)[2],
-        desk_forms.RenderedDeskForms(visit="OLD RELEASE", people=stale.people, person_template="", case=""),
+        desk_forms.RenderedDeskForms(
+            visit="OLD RELEASE", management="", people=stale.people, person_template="", case=""
+        ),
     )
     assert "OLD RELEASE" in client.get(reverse("intake:desk")).content.decode()
 
