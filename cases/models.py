@@ -445,6 +445,14 @@ class SupervisionNotice(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     answered_at = models.DateTimeField(null=True, blank=True)
+    # A notice is to the department holding the case; when that department returns the case
+    # unanswered, the notice lapses with the return rather than passing to the next department.
+    lapsed_at = models.DateTimeField(
+        _("lapsed"),
+        null=True,
+        blank=True,
+        help_text=_("When the department holding the case returned it without answering."),
+    )
 
     class Meta:
         ordering = ["sent_at", "id"]
@@ -453,6 +461,10 @@ class SupervisionNotice(models.Model):
 
     def __str__(self):
         return f"{self.case_id} {self.sent_at:%Y-%m-%d}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.answered_at is None and self.lapsed_at is None
 
 
 class ClockKind(models.TextChoices):

@@ -331,6 +331,7 @@ SUPERVISION = {
     "answer": "",
     "answered_by": None,
     "answered_at": None,
+    "lapsed_at": None,
 }
 REPLIED = [
     *ACCEPTED,

@@ -239,7 +239,7 @@ class SupervisionNoticeSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
     class Meta:
         model = SupervisionNotice
-        fields = ["text", "sent_by", "sent_at", "answer", "answered_by", "answered_at"]
+        fields = ["text", "sent_by", "sent_at", "answer", "answered_by", "answered_at", "lapsed_at"]
         read_only_fields = fields
 
 

@@ -148,7 +148,7 @@ class Record:
 
     @property
     def open_notice(self):
-        return next((n for n in self.notices if n.answered_at is None), None)
+        return next((n for n in self.notices if n.is_open), None)
 
 
 def load_record(case: Case) -> Record:

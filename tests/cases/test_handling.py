@@ -370,6 +370,30 @@ def test_a_department_that_returned_the_case_is_not_asked_to_answer_for_it(
     assert not department_user.notifications.filter(kind=Kind.SUPERVISION).exists()
 
 
+def test_a_notice_left_unanswered_lapses_when_the_department_returns_the_case(
+    received, leader, department_user, labour, labour_user
+):
+    # given a notice to 住建局, which returns the case instead of answering
+    notice = case_supervise(case_id=received.pk, leader=leader, text="请于三日内报告进展")
+    case_return(case_id=received.pk, actor=department_user, reason="非本局职责")
+    notice.refresh_from_db()
+    assert notice.lapsed_at is not None and notice.answered_at is None
+
+    # when the case reaches 人社局
+    forward(received, leader, labour)
+    case_receive(case_id=received.pk, actor=labour_user)
+
+    # then 人社局 owes no answer to a notice that was 住建局's
+    with pytest.raises(ValidationError) as refused:
+        supervision_answer(case_id=received.pk, actor=labour_user, text="我局刚收到")
+    assert refused.value.messages == ["There is no supervision notice to answer."]
+
+    # but answers the leader's next one
+    case_supervise(case_id=received.pk, leader=leader, text="请人社局报告进展")
+    answered = supervision_answer(case_id=received.pk, actor=labour_user, text="已联系信访人")
+    assert answered.text == "请人社局报告进展"
+
+
 def test_a_department_that_returned_a_case_answered_at_the_window_is_not_supervised_for_it(
     received, leader, department_user
 ):

@@ -28,6 +28,7 @@ from cases.handling import (
 from cases.models import Attachment, Case, Clock, ClockKind, Decision, Extension, Status, SupervisionNotice
 from cases.selectors import supervision_list
 from cases.sign_off import SignOffData, case_sign_off, case_supervise, extension_decide
+from tests.cases.steps import forward
 from tests.queries import session_queries
 
 pytestmark = [pytest.mark.django_db]
@@ -402,6 +403,22 @@ def test_a_department_that_returned_the_case_is_not_offered_to_answer_its_superv
     page = client_for(department_user).get(reverse("cases:detail", args=[received.pk]))
 
     assert "answer_supervision" not in panels(page)
+
+
+def test_a_lapsed_notice_reads_as_lapsed_and_is_not_offered_to_the_next_department(
+    received, leader, department_user, labour, labour_user
+):
+    case_supervise(case_id=received.pk, leader=leader, text="请于三日内报告进展")
+    case_return(case_id=received.pk, actor=department_user, reason="非本局职责")
+    forward(received, leader, labour)
+    case_receive(case_id=received.pk, actor=labour_user)
+
+    page = client_for(labour_user).get(reverse("cases:detail", args=[received.pk]))
+
+    assert "answer_supervision" not in panels(page)
+    notices = page.content.decode().split('id="notices-title"')[1].split("</section>")[0]
+    assert "the department returned the case without answering" in notices
+    assert "Not answered yet." not in notices
 
 
 @pytest.fixture
