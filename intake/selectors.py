@@ -209,7 +209,8 @@ def _without_contact() -> QuerySet[Case]:
     reachable = Case.petitioners.through.objects.filter(
         case_id=OuterRef("pk"), petitioner__contacts__kind__in=PHONE_KINDS
     )
-    return open_cases().filter(anonymous=False).filter(~Exists(reachable)).order_by("registered_at")
+    # The id breaks ties of a minute: pages of the list and the desk's short list agree.
+    return open_cases().filter(anonymous=False).filter(~Exists(reachable)).order_by("registered_at", "id")
 
 
 def cases_missing_contact() -> QuerySet[Case]:
@@ -226,7 +227,7 @@ class DeskCase:
 
     id: int
     number: str
-    petitioners: list[tuple[int, str]]  # (id, name), in the order linked
+    petitioners: list[tuple[int, str]]  # (id, name), by name
 
 
 def desk_cases_missing_contact(*, limit: int) -> list[DeskCase]:
@@ -244,7 +245,8 @@ def desk_cases_missing_contact(*, limit: int) -> list[DeskCase]:
         " SELECT shown.id, shown.number, person.id, person.name FROM shown"
         " LEFT JOIN cases_case_petitioners link ON link.case_id = shown.id"
         " LEFT JOIN intake_petitioner person ON person.id = link.petitioner_id"
-        " ORDER BY shown.registered_at, shown.id, link.id",
+        # People by name, as Petitioner orders them everywhere else.
+        " ORDER BY shown.registered_at, shown.id, person.name, person.id",
         [*PHONE_KINDS, limit],
     ):
         case = cases.get(case_id)
