@@ -131,9 +131,9 @@ class ExtensionAdmin(ReadOnlyAdmin):
 
 @admin.register(SupervisionNotice)
 class SupervisionNoticeAdmin(ReadOnlyAdmin):
-    list_display = ("case", "sent_by", "sent_at", "answered_by", "answered_at", "lapsed_at")
-    list_filter = (("answered_at", admin.EmptyFieldListFilter),)
-    list_select_related = ("case", "sent_by", "answered_by")
+    list_display = ("case", "sent_by", "sent_at", "department", "answered_by", "answered_at", "lapsed_at")
+    list_filter = (("answered_at", admin.EmptyFieldListFilter), ("lapsed_at", admin.EmptyFieldListFilter))
+    list_select_related = ("case", "sent_by", "department", "answered_by")
     search_fields = ("case__number",)
 
 

@@ -17,10 +17,10 @@ from petition_desk.i18n import in_bureau_language
 
 from .clocks import clock_start, clocks_stop, running_clock
 from .models import Case, Clock, ClockKind, Extension, ExtensionState, ReplyOutcome, SupervisionNotice
-from .selectors import department_holds
 from .services import apply_action
 from .sign_off import MAX_EXTENSION_DAYS
-from .workflow import Action
+from .supervision import open_notices
+from .workflow import Action, department_holds
 
 
 def _required(value: str, field: str, message: str) -> None:
@@ -107,9 +107,6 @@ def case_return(*, case_id: int, actor: User, reason: str) -> Case:
             changes={"returns_count": current.returns_count + 1, "department_gave_back": True},
         )
         clocks_stop(case=case, kinds=[ClockKind.NOTIFY_RECEIPT, ClockKind.RETURN, ClockKind.REPORT])
-        case.supervision_notices.filter(answered_at__isnull=True, lapsed_at__isnull=True).update(
-            lapsed_at=timezone.now()
-        )
         notify(
             recipients=leaders(),
             kind=Kind.RETURNED,
@@ -227,18 +224,14 @@ def supervision_answer(*, case_id: int, actor: User, text: str) -> SupervisionNo
     def open_notice(case: Case) -> None:
         if not department_holds(case):
             raise ValidationError(_("Your department returned this case: its supervision is not for you."))
-        if not case.supervision_notices.filter(answered_at__isnull=True, lapsed_at__isnull=True).exists():
+        if not open_notices(case).exists():
             raise ValidationError(_("There is no supervision notice to answer."))
 
     with transaction.atomic(durable=True):
         case = apply_action(
             case_id=case_id, actor=actor, action=Action.ANSWER_SUPERVISION, note=text, guard=open_notice
         )
-        notice = (
-            case.supervision_notices.select_for_update()
-            .filter(answered_at__isnull=True, lapsed_at__isnull=True)
-            .first()
-        )
+        notice = open_notices(case).select_for_update().first()
         notice.answer = text
         notice.answered_by = actor
         notice.answered_at = timezone.now()

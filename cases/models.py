@@ -447,11 +447,21 @@ class SupervisionNotice(models.Model):
     answered_at = models.DateTimeField(null=True, blank=True)
     # A notice is to the department holding the case; when that department returns the case
     # unanswered, the notice lapses with the return rather than passing to the next department.
+    # To the department holding the case when it was sent; none while no department could
+    # answer (cases.supervision).
+    department = models.ForeignKey(
+        Department,
+        verbose_name=_("to department"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     lapsed_at = models.DateTimeField(
         _("lapsed"),
         null=True,
         blank=True,
-        help_text=_("When the department holding the case returned it without answering."),
+        help_text=_("When the department it was to returned or declined the case without answering."),
     )
 
     class Meta:
@@ -464,7 +474,8 @@ class SupervisionNotice(models.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.answered_at is None and self.lapsed_at is None
+        """An answer is owed by the department it is to."""
+        return self.department_id is not None and self.answered_at is None and self.lapsed_at is None
 
 
 class ClockKind(models.TextChoices):

@@ -149,7 +149,8 @@ def case_detail_for(user: User) -> QuerySet[Case]:
         Prefetch("sign_offs", queryset=SignOff.objects.select_related("leader", "department")),
         Prefetch("extensions", queryset=Extension.objects.select_related("requested_by", "decided_by")),
         Prefetch(
-            "supervision_notices", queryset=SupervisionNotice.objects.select_related("sent_by", "answered_by")
+            "supervision_notices",
+            queryset=SupervisionNotice.objects.select_related("sent_by", "answered_by", "department"),
         ),
     )
 
@@ -220,9 +221,3 @@ def supervision_list(*, today: datetime.date | None = None, now: datetime.dateti
             | Q(satisfaction_bureau=Satisfaction.DISSATISFIED)
         ).exclude(status=Status.CLOSED),
     }
-
-
-def department_holds(case: Case) -> bool:
-    """Whether the case's department holds it: `department` keeps naming the department a case
-    was last delivered to after that department returned it, until it is delivered elsewhere."""
-    return case.department_id is not None and not case.department_gave_back

@@ -19,6 +19,7 @@ from notifications.services import leaders, notify
 
 from .clocks import clock_start
 from .models import Case, CaseEvent, CaseNumberCounter, ClockKind, Status
+from .supervision import notices_lapse
 from .workflow import EVENTS_WITHOUT_TRANSITION, Action, role_of, transition_for
 
 TRACKING_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
@@ -227,6 +228,7 @@ def apply_action(
     if to_status != from_status or changes:
         case.status = to_status
         case.save(update_fields=["status", *changes])
+        notices_lapse(case)
     case.step_event = record_event(case=case, actor=actor, action=action, from_status=from_status, note=note)
     return case
 

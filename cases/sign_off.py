@@ -28,9 +28,9 @@ from .models import (
     Status,
     SupervisionNotice,
 )
-from .selectors import department_holds
 from .services import apply_action
-from .workflow import Action, transition_for
+from .supervision import answering_department_id
+from .workflow import Action
 
 FORWARD_TOPIC = "forward"
 MAX_EXTENSION_DAYS = 30  # Art. 34, in all
@@ -195,10 +195,13 @@ def case_supervise(*, case_id: int, leader: User, text: str) -> SupervisionNotic
         case = apply_action(
             case_id=case_id, actor=leader, action=Action.SUPERVISE, note=text, guard=something_owed
         )
-        notice = SupervisionNotice.objects.create(case=case, text=text, sent_by=leader)
-        # Only a department that holds the case can answer; after a return `department` still
-        # names the one that gave it back, which is not told (it could not answer).
-        if department_holds(case) and transition_for(case.status, Action.ANSWER_SUPERVISION):
+        department_id = answering_department_id(case)
+        notice = SupervisionNotice.objects.create(
+            case=case, text=text, sent_by=leader, department_id=department_id
+        )
+        # After a return `department` still names the one that gave it back: not told, it could
+        # not answer (cases.supervision).
+        if department_id is not None:
             notify(
                 recipients=department_staff(case.department_id),
                 kind=Kind.SUPERVISION,

@@ -120,6 +120,12 @@ EVENTS_WITHOUT_TRANSITION: dict[Action, frozenset[str]] = {
 }
 
 
+def department_holds(case) -> bool:
+    """Whether the case's department holds it: `department` keeps naming the department a case
+    was last delivered to after that department returned it, until it is delivered elsewhere."""
+    return case.department_id is not None and not case.department_gave_back
+
+
 def role_of(actor) -> str:
     return actor.role if actor is not None else SYSTEM
 

@@ -328,6 +328,7 @@ SUPERVISION = {
     "text": "请住建局于三个工作日内报告办理进度。",
     "sent_by": "王建华",
     "sent_at": "2027-01-20T09:00:00+08:00",
+    "department": "住建局",
     "answer": "",
     "answered_by": None,
     "answered_at": None,

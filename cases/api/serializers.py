@@ -236,10 +236,23 @@ class ExtensionSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 class SupervisionNoticeSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     sent_by = serializers.StringRelatedField()
     answered_by = serializers.StringRelatedField(allow_null=True)
+    department = serializers.StringRelatedField(
+        allow_null=True,
+        help_text=_("The department it is to; null when none held the case: no answer is due."),
+    )
 
     class Meta:
         model = SupervisionNotice
-        fields = ["text", "sent_by", "sent_at", "answer", "answered_by", "answered_at", "lapsed_at"]
+        fields = [
+            "text",
+            "sent_by",
+            "sent_at",
+            "department",
+            "answer",
+            "answered_by",
+            "answered_at",
+            "lapsed_at",
+        ]
         read_only_fields = fields
 
 

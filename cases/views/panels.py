@@ -25,6 +25,7 @@ from ..forms import (
 )
 from ..handling import extension_days_left, return_window_over
 from ..models import Case, ClockKind, ExtensionState
+from ..supervision import answering_department_id
 from ..workflow import Action, allowed_actions
 
 
@@ -146,9 +147,11 @@ class Record:
     def extension_days_left(self) -> int:
         return extension_days_left(e.days for e in self.extensions if e.state == ExtensionState.APPROVED)
 
-    @property
-    def open_notice(self):
-        return next((n for n in self.notices if n.is_open), None)
+    def owes_answer(self, case: Case) -> bool:
+        department_id = answering_department_id(case)
+        return department_id is not None and any(
+            notice.is_open and notice.department_id == department_id for notice in self.notices
+        )
 
 
 def load_record(case: Case) -> Record:
@@ -156,7 +159,7 @@ def load_record(case: Case) -> Record:
         clocks=list(case.clocks.order_by("stopped_at", "due_on", "id")),
         sign_offs=list(case.sign_offs.select_related("leader", "department")),
         extensions=list(case.extensions.select_related("requested_by", "decided_by")),
-        notices=list(case.supervision_notices.select_related("sent_by", "answered_by")),
+        notices=list(case.supervision_notices.select_related("sent_by", "answered_by", "department")),
     )
 
 
@@ -174,7 +177,7 @@ def _shown(name: str, case: Case, record: Record) -> ShownPanel | None:
         return None
     if name == "return" and return_window_over(running.get(ClockKind.RETURN), timezone.localdate()):
         return None
-    if name == "answer_supervision" and (record.open_notice is None or not selectors.department_holds(case)):
+    if name == "answer_supervision" and not record.owes_answer(case):
         return None
     if name == "report":
         if case.report_due is None or ClockKind.REPORT not in running:

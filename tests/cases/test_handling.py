@@ -394,6 +394,41 @@ def test_a_notice_left_unanswered_lapses_when_the_department_returns_the_case(
     assert answered.text == "请人社局报告进展"
 
 
+def test_a_notice_sent_while_no_department_held_the_case_is_owed_by_nobody(
+    received, leader, department_user, labour, labour_user
+):
+    # given 住建局 returned the case, the leader signed it off to 人社局, and while the forwarding
+    # was stuck supervised it (the bureau's own business)
+    case_return(case_id=received.pk, actor=department_user, reason="非本局职责")
+    case_sign_off(
+        case_id=received.pk,
+        leader=leader,
+        data=SignOffData(decision=Decision.FORWARD, department_id=labour.pk, instruction="请人社局牵头办理"),
+    )
+    notice = case_supervise(case_id=received.pk, leader=leader, text="请尽快转送")
+
+    # when the case reaches 人社局
+    case_forward(sign_off_id=received.sign_offs.last().pk)
+    case_receive(case_id=received.pk, actor=labour_user)
+
+    # then the notice was to nobody, and 人社局 is neither told nor asked to answer it
+    assert notice.department is None and not notice.is_open
+    assert not labour_user.notifications.filter(kind=Kind.SUPERVISION).exists()
+    with pytest.raises(ValidationError) as refused:
+        supervision_answer(case_id=received.pk, actor=labour_user, text="我局刚收到")
+    assert refused.value.messages == ["There is no supervision notice to answer."]
+
+
+def test_a_notice_lapses_when_its_department_declines_the_case(received, leader, department_user):
+    notice = case_supervise(case_id=received.pk, leader=leader, text="请于三日内报告进展")
+    assert (notice.department, notice.is_open) == (department_user.department, True)
+
+    case_decline(case_id=received.pk, actor=department_user, reason="不属于信访事项")
+
+    notice.refresh_from_db()
+    assert notice.lapsed_at is not None and not notice.is_open
+
+
 def test_a_department_that_returned_a_case_answered_at_the_window_is_not_supervised_for_it(
     received, leader, department_user
 ):

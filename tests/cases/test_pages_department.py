@@ -18,6 +18,7 @@ from cases.forwarding import case_forward
 from cases.handling import (
     case_accept,
     case_conclude,
+    case_decline,
     case_receive,
     case_reply,
     case_report,
@@ -417,8 +418,23 @@ def test_a_lapsed_notice_reads_as_lapsed_and_is_not_offered_to_the_next_departme
 
     assert "answer_supervision" not in panels(page)
     notices = page.content.decode().split('id="notices-title"')[1].split("</section>")[0]
-    assert "the department returned the case without answering" in notices
+    assert "unanswered: the department returned or declined the case" in notices
     assert "Not answered yet." not in notices
+
+
+def test_the_case_page_says_who_each_notice_was_to_and_what_became_of_it(
+    received, leader, department_user, labour
+):
+    # a notice to 住建局, which declines the case instead of answering
+    case_supervise(case_id=received.pk, leader=leader, text="请于三日内报告进展")
+    case_decline(case_id=received.pk, actor=department_user, reason="不属于信访事项")
+
+    page = client_for(leader).get(reverse("cases:detail", args=[received.pk])).content.decode()
+
+    notices = page.split('id="notices-title"')[1].split("</section>")[0]
+    assert f"→ {department_user.department}" in notices
+    assert "Not answered yet." not in notices
+    assert "unanswered: the department returned or declined the case" in notices
 
 
 @pytest.fixture

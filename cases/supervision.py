@@ -1,0 +1,40 @@
+"""Who a leader's supervision notice (督办) is to, and when it lapses.
+
+A notice is to the department that holds the case when it is sent, in a state where that
+department can still act on it; sent while no department does (between a return and the next
+delivery, or after the case was answered at the window), it is to nobody and no answer is due.
+A notice stays its department's to answer until they answer it or can no longer do so: they
+returned or declined the case, or it was answered at the window after they gave it back. Then
+it lapses, rather than passing to whichever department gets the case next."""
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from .models import Case, SupervisionNotice
+from .workflow import Action, department_holds, transition_for
+
+
+def answering_department_id(case: Case) -> int | None:
+    """The department that could answer a notice on the case now, if any."""
+    if department_holds(case) and transition_for(case.status, Action.ANSWER_SUPERVISION) is not None:
+        return case.department_id
+    return None
+
+
+def open_notices(case: Case) -> QuerySet[SupervisionNotice]:
+    """The notices the case's department owes an answer to, oldest first."""
+    department_id = answering_department_id(case)
+    if department_id is None:
+        return SupervisionNotice.objects.none()
+    return case.supervision_notices.filter(
+        department_id=department_id, answered_at__isnull=True, lapsed_at__isnull=True
+    )
+
+
+def notices_lapse(case: Case) -> None:
+    """After the case changed hands or state: notices their department can no longer answer
+    lapse. Runs only when nobody can answer any more, which is where that happens."""
+    if answering_department_id(case) is None:
+        case.supervision_notices.filter(
+            department__isnull=False, answered_at__isnull=True, lapsed_at__isnull=True
+        ).update(lapsed_at=timezone.now())
