@@ -42,3 +42,5 @@ def test_a_server_error_gets_a_page_in_chinese(receptionist):
 
     assert response.status_code == 500
     assert "服务器出错" in response.content.decode()
+    # Drawn without the request, it has no CSRF token: a language switch there could only fail.
+    assert "/i18n/setlang/" not in response.content.decode()
