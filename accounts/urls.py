@@ -10,4 +10,5 @@ urlpatterns = [
     # Open to a session that has already ended: logging out then still lands on the login page,
     # instead of being sent to log in first and then to GET /logout/, which is refused (405).
     path("logout/", login_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    path("still-here/", views.still_here, name="still_here"),
 ]

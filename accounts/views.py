@@ -1,7 +1,10 @@
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
 
 from .forms import LoginForm
 from .permissions import ROLE_HOME
@@ -18,3 +21,11 @@ def home(request):
 class LoginView(auth_views.LoginView):
     form_class = LoginForm
     redirect_authenticated_user = True
+
+
+@require_GET
+@never_cache
+def still_here(request):
+    """Asked by a page while someone types into it (static/js/forms.js): the request renews the
+    session (accounts.middleware.SessionRenewalMiddleware), and there is nothing to answer."""
+    return HttpResponse(status=204)

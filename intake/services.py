@@ -265,6 +265,11 @@ def contact_add(
     value, key = clean_contact(data)
     with transaction.atomic(durable=True):
         petitioner = Petitioner.objects.select_for_update().get(pk=petitioner_id)
+        # The form sent twice (a double click, Back and send again) adds nothing the second time.
+        if petitioner.contacts.filter(kind=data.kind, value=value).exists():
+            raise ValidationError(
+                {"value": [_("%(value)s is on this petitioner's record already.") % {"value": value}]}
+            )
         has_phone = petitioner.contacts.exclude(lookup_key="").exists()
         make_primary = data.is_primary or (bool(key) and not has_phone)
         if make_primary:

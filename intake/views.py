@@ -79,6 +79,15 @@ def desk(request):
                 _announce(request, visit)
                 return redirect("intake:desk")
         messages.error(request, _("The visit was not registered: correct the fields marked below."))
+        chosen = [upload.name for upload in request.FILES.getlist("attachments")]
+        if chosen and case_form.is_bound:
+            # A browser never fills a file field again: said here, or the case is registered
+            # without the scanned letter once the other fields are put right.
+            case_form.add_error(
+                "attachments",
+                _("Choose the files again, the page cannot keep them: %(names)s.")
+                % {"names": "、".join(chosen)},
+            )
     else:
         visit_form = VisitForm(initial={"window": window})
         people = PersonFormSet(prefix="people")
@@ -131,12 +140,15 @@ def _page_key(visit_form) -> uuid.UUID:
 
 def _announce(request, visit) -> None:
     case_url = reverse("cases:detail", args=[visit.case_id])
-    if getattr(visit, "already_registered", False):
-        text = _("This visit was registered already, on case %(number)s: it was sent twice.")
-    elif visit.is_repeat:
+    if visit.is_repeat:
         text = _("Repeat visit registered on case %(number)s.")
     else:
         text = _("Case %(number)s registered and sent for sign-off; tracking code %(code)s.")
+    if getattr(visit, "already_registered", False):
+        # The answer to a page sent twice still carries what the first answer said: the tracking
+        # code may be what the petitioner is waiting for.
+        twice = _("The page was sent twice: the visit is registered once.")
+        text = f"{text} {twice}"
     messages.success(
         request,
         format_html(

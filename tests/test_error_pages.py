@@ -44,3 +44,20 @@ def test_a_server_error_gets_a_page_in_chinese(receptionist):
     assert "服务器出错" in response.content.decode()
     # Drawn without the request, it has no CSRF token: a language switch there could only fail.
     assert "/i18n/setlang/" not in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("path", ["/desk/", "/track/"])
+def test_a_form_sent_with_an_old_token_says_what_to_do_in_chinese(receptionist, reference, path):
+    """She logged out and in again in another tab: the desk she had open carries the old token."""
+    client = Client(enforce_csrf_checks=True)
+    if path == "/desk/":
+        client.force_login(receptionist)
+
+    response = client.post(path, {"csrfmiddlewaretoken": "x" * 64, "facts": "邻里纠纷"})
+
+    main = response.content.decode().split("<main", 1)[1].split("</main>")[0]
+    assert response.status_code == 403
+    assert "页面已过期，未保存任何内容。" in main
+    assert 'href="/"' in main and "CSRF" not in main
+    assert not Case.objects.exists()

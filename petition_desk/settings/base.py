@@ -147,6 +147,11 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 
 # An idle session ends after 30 minutes; accounts.middleware.SessionRenewalMiddleware renews it.
 SESSION_COOKIE_AGE = 30 * 60
+# A form sent with an old token: a page in the site's layout and language, not Django's.
+CSRF_FAILURE_VIEW = "petition_desk.csrf.csrf_failure"
+# While someone types into a page it asks the server this often, which renews the session: 30
+# minutes of typing a petitioner's account are not 30 minutes idle (static/js/forms.js).
+STILL_HERE_EVERY_SECONDS = 5 * 60
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 LANGUAGE_CODE = "zh-hans"

@@ -268,3 +268,22 @@ def test_a_deleted_users_session_opens_nothing(client, department_user):
 
     response = client.get(reverse("cases:inbox"))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_page_being_typed_into_renews_the_session_by_asking_the_server(client, receptionist):
+    log_in(client, "reception")
+    session = client.session
+    session[RENEWED_AT] = 0
+    session.save()
+
+    response = client.get(reverse("still_here"))
+
+    assert response.status_code == 204
+    assert "no-store" in response["Cache-Control"]
+    assert client.session[RENEWED_AT] > time.time() - 60
+
+
+def test_asking_after_the_session_ended_leads_to_the_login(client):
+    response = client.get(reverse("still_here"))
+
+    assert response.status_code == 302 and response["Location"].startswith(reverse("login"))

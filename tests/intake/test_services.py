@@ -823,6 +823,28 @@ def test_a_bad_contact_is_refused_with_its_message_and_nothing_is_saved(receptio
     assert row_counts() == before
 
 
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [("13962598765", "+86 139 6259 8765"), ("黎里镇城司村沈家浜18号", "黎里镇城司村沈家浜18号")],
+)
+def test_the_same_contact_sent_again_is_refused_and_nothing_is_saved(receptionist, first, again):
+    """Her son's number, sent twice from the petitioner's page (Back and send again)."""
+    kind = "address" if first.startswith("黎") else "mobile"
+    woman = PetitionerFactory(created_by=receptionist)
+    contact_add(
+        petitioner_id=woman.pk,
+        data=ContactData(kind=kind, value=first, relation="son"),
+        added_by=receptionist,
+    )
+    before = row_counts()
+
+    with pytest.raises(ValidationError) as error:
+        contact_add(petitioner_id=woman.pk, data=ContactData(kind=kind, value=again), added_by=receptionist)
+
+    assert error.value.message_dict["value"] == [f"{first} is on this petitioner's record already."]
+    assert row_counts() == before
+
+
 # --- petitioner_create ------------------------------------------------------------------------
 
 

@@ -261,7 +261,10 @@ def test_the_desk_page_sent_twice_registers_one_visit(receptionist, reference):
     # then one visit, one case and one record of her, and the second press is told so
     case = Case.objects.get()
     assert (Visit.objects.count(), Petitioner.objects.count()) == (1, 1)
-    assert f"This visit was registered already, on case {case.number}: it was sent twice." in page_text(again)
+    assert (
+        f"Case {case.number} registered and sent for sign-off; tracking code {case.tracking_code}."
+        " The page was sent twice: the visit is registered once."
+    ) in page_text(again)
     # and the next page has a key of its own
     assert key not in page_text(again)
 
@@ -412,6 +415,19 @@ def test_a_refused_registration_keeps_what_was_typed(receptionist, reference):
 
     assert 'value="沈桂英"' in page_text(response)
     assert "原有住宅面临拆迁" in page_text(response)
+
+
+def test_a_refused_registration_asks_for_the_files_chosen_again(receptionist, reference):
+    """A browser never fills a file field again: without a word, the corrected registration would
+    go in without the scanned letter."""
+    letters = [SimpleUploadedFile(name, PDF_BYTES, "application/pdf") for name in ("来信.pdf", "材料.pdf")]
+    data = desk_form(reference, [{"name": "沈桂英", "id_number": WOMAN_ID[:-1] + WRONG_CHECK_CHAR}])
+
+    response = client_for(receptionist).post(reverse("intake:desk"), {**data, "attachments": letters})
+
+    assert response.context["case_form"].errors["attachments"] == [
+        "Choose the files again, the page cannot keep them: 来信.pdf、材料.pdf."
+    ]
 
 
 def test_a_short_address_is_marked_on_the_row_of_the_person_it_belongs_to(receptionist, reference):

@@ -1,0 +1,37 @@
+// Every page's forms: posted once, and the session kept while someone types into them.
+(function () {
+  "use strict";
+
+  // A second press (a double click, Ctrl+Enter twice) while the first is on its way would send
+  // the page again, and the answer shown would be the second's ("sent twice"), not the first's
+  // with its tracking code. Forms that htmx sends itself have had their submit taken already.
+  const SEND_AGAIN_AFTER_MS = 10000;
+  document.addEventListener("submit", function (event) {
+    const form = event.target;
+    if (event.defaultPrevented || (form.getAttribute("method") || "").toLowerCase() !== "post") return;
+    const sentAt = Number(form.dataset.sentAt || 0);
+    if (Date.now() - sentAt < SEND_AGAIN_AFTER_MS) {
+      event.preventDefault();
+      return;
+    }
+    form.dataset.sentAt = String(Date.now());
+  });
+  // A page the browser kept, shown again by Back: its forms may be sent again at once.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll("form[data-sent-at]").forEach(function (form) {
+      delete form.dataset.sentAt;
+    });
+  });
+
+  // Typing is activity: an account typed for half an hour at the window must not find the
+  // session ended (30 minutes idle) when it is sent. Asking the server renews the session.
+  const stillHere = document.body.dataset.stillHere;
+  if (!stillHere) return;
+  const everyMs = Number(document.body.dataset.stillHereEvery) * 1000;
+  let askedAt = Date.now();
+  document.addEventListener("input", function () {
+    if (Date.now() - askedAt < everyMs) return;
+    askedAt = Date.now();
+    fetch(stillHere, { credentials: "same-origin", cache: "no-store" }).catch(function () {});
+  });
+})();
