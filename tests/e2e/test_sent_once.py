@@ -63,6 +63,23 @@ def test_pressed_twice_on_a_busy_server_she_still_sees_the_tracking_code(
     expect(page.get_by_role("alert")).to_contain_text(case.tracking_code)
 
 
+def test_back_after_registering_offers_no_visit_to_send_again(english: Page, live_server, bureau):
+    """The browser refilled the facts on Back (not the look-up fields), under a new one-time key:
+    filling in the name again registered the same visit a second time."""
+    page = english
+    log_in(page, live_server, "reception")
+    page.get_by_label("Name", exact=True).fill("沈桂英")
+    describe_matter(page, "邻里纠纷")
+    page.get_by_role("button", name="Register", exact=True).click()
+    expect(page.get_by_role("alert")).to_contain_text("registered and sent for sign-off")
+
+    page.go_back()
+
+    expect(page.get_by_label("What happened")).to_have_value("")
+    expect(page.get_by_label("Request (诉求)")).to_have_value("")
+    expect(page.get_by_label("Category")).to_have_value("")
+
+
 @pytest.mark.parametrize("how", ["double-click", "back-and-send-again"])
 def test_her_sons_number_is_added_once(english: Page, live_server, her_case, monkeypatch, how):
     monkeypatch.setattr(intake.views, "contact_add", slowly(intake.views.contact_add))
