@@ -19,7 +19,7 @@ from notifications.services import leaders, notify
 
 from .clocks import clock_start
 from .models import Case, CaseEvent, CaseNumberCounter, ClockKind, Status
-from .supervision import notices_lapse
+from .supervision import answering_department_id, notices_lapse
 from .workflow import EVENTS_WITHOUT_TRANSITION, Action, role_of, transition_for
 
 TRACKING_CODE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"  # no 0/O, 1/I: read over the phone
@@ -220,6 +220,7 @@ def apply_action(
         to_status = transition.to
     if guard is not None:
         guard(case)
+    owed_by = answering_department_id(case)
     changes = dict(changes or {})
     if action == Action.SUBMIT:
         changes["submitted_at"] = timezone.now()
@@ -228,7 +229,7 @@ def apply_action(
     if to_status != from_status or changes:
         case.status = to_status
         case.save(update_fields=["status", *changes])
-        notices_lapse(case)
+        notices_lapse(case, owed_by=owed_by)
     case.step_event = record_event(case=case, actor=actor, action=action, from_status=from_status, note=note)
     return case
 

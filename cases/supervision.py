@@ -31,10 +31,10 @@ def open_notices(case: Case) -> QuerySet[SupervisionNotice]:
     )
 
 
-def notices_lapse(case: Case) -> None:
-    """After the case changed hands or state: notices their department can no longer answer
-    lapse. Runs only when nobody can answer any more, which is where that happens."""
-    if answering_department_id(case) is None:
+def notices_lapse(case: Case, *, owed_by: int | None) -> None:
+    """After a change of the case: if the department that could answer before (`owed_by`) can
+    no longer do so, its notices lapse. Asks the database only then (a return, a decline)."""
+    if owed_by is not None and answering_department_id(case) != owed_by:
         case.supervision_notices.filter(
-            department__isnull=False, answered_at__isnull=True, lapsed_at__isnull=True
+            department_id=owed_by, answered_at__isnull=True, lapsed_at__isnull=True
         ).update(lapsed_at=timezone.now())
