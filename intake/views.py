@@ -207,6 +207,7 @@ def petitioner_detail(request, pk: int):
             else:
                 messages.success(request, _("Contact %(value)s added.") % {"value": contact.value})
                 return redirect("intake:petitioner", pk=petitioner.pk)
+        messages.error(request, _("The contact was not added: correct the field marked below."))
     return render(
         request,
         "intake/petitioner_detail.html",

@@ -10,7 +10,9 @@
 
   document.getElementById("add-person").addEventListener("click", function () {
     const index = parseInt(total.value, 10);
-    const html = template.innerHTML.replace(/__prefix__/g, String(index));
+    const html = template.innerHTML
+      .replace(/__prefix__/g, String(index))
+      .replace(/__number__/g, String(index + 1));
     people.insertAdjacentHTML("beforeend", html);
     total.value = String(index + 1);
     const row = people.lastElementChild;
@@ -60,6 +62,8 @@
   people.querySelectorAll(".person-row").forEach(function (row) {
     if (row.querySelector("[name$=-petitioner]").value) lockChosen(row);
   });
+  // A fresh desk starts at the first person's name (forms.js puts a refused one at its error).
+  if (!form.querySelector("[aria-invalid=true]")) people.querySelector("[name$=-name]").focus();
 
   let lastRow = people.querySelector(".person-row");
   people.addEventListener("focusin", function (event) {
@@ -83,6 +87,8 @@
       row.querySelector("[name$=-petitioner]").value = card.dataset.petitioner;
       row.querySelector("[name$=-name]").value = card.dataset.name;
       lockChosen(row);
+      // Back to the row just filled in, not left in the panel after the whole form.
+      row.querySelector("[name$=-name]").focus();
     }
     const link = event.target.closest(".link-case");
     if (link) {
@@ -98,7 +104,10 @@
     setRepeat("", "");
   });
 
-  form.addEventListener("keydown", function (event) {
+  // From the form, or from the look-up panel beside it after taking a candidate.
+  const candidates = document.getElementById("candidates");
+  document.addEventListener("keydown", function (event) {
+    if (!form.contains(event.target) && !candidates.contains(event.target)) return;
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
       form.requestSubmit();

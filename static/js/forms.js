@@ -16,6 +16,11 @@
     }
     form.dataset.sentAt = String(Date.now());
   });
+  // A form that came back refused: the cursor goes to the first field marked, not to the top of
+  // the page twenty Tab presses away.
+  const refused = document.querySelector("form [aria-invalid=true]");
+  if (refused) refused.focus();
+
   // A page the browser kept, shown again by Back: its forms may be sent again at once.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-sent-at]").forEach(function (form) {
