@@ -3,7 +3,9 @@ from urllib.parse import urlsplit
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware as DjangoLoginRequiredMiddleware
 from django.contrib.auth.views import redirect_to_login
+from django.http import HttpResponse
 from django.shortcuts import resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
 from django_htmx.http import HttpResponseClientRedirect
 
 # Session key of the time (epoch seconds) the session's expiry was last renewed.
@@ -22,15 +24,31 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         return super().process_view(request, view_func, view_args, view_kwargs)
 
     def handle_no_permission(self, request, view_func):
-        if request.headers.get("HX-Request") != "true":
-            return super().handle_no_permission(request, view_func)
-        # A look-up after the session ended: followed by htmx, the redirect put the login page
-        # into the candidates' panel. The whole page goes to it, and back to that page after.
-        page = urlsplit(request.headers.get("HX-Current-URL", "")).path or "/"
-        login = redirect_to_login(
-            page, resolve_url(self.get_login_url(view_func)), self.get_redirect_field_name(view_func)
-        )
-        return HttpResponseClientRedirect(login["Location"])
+        login_url = resolve_url(self.get_login_url(view_func))
+        field = self.get_redirect_field_name(view_func)
+        if BACKGROUND_POLL_HEADER in request.headers:
+            # A panel refreshing itself (the letters being prepared) after the session ended:
+            # htmx's 286 stops the polling. Sent to the login, the whole page went with it,
+            # and with it whatever was being typed into the page's forms.
+            return HttpResponse(status=286)
+        if request.headers.get("HX-Request") == "true":
+            # A look-up after the session ended: followed by htmx, the redirect put the login page
+            # into the candidates' panel. The whole page goes to it, and back to that page after.
+            page = urlsplit(request.headers.get("HX-Current-URL", "")).path or "/"
+            return HttpResponseClientRedirect(redirect_to_login(page, login_url, field)["Location"])
+        if request.method != "GET":
+            # A form sent after the session ended: its address takes POST only, and after the
+            # login a GET of it was a blank 405. Back to the page the form was on instead.
+            return redirect_to_login(_page_sent_from(request), login_url, field)
+        return super().handle_no_permission(request, view_func)
+
+
+def _page_sent_from(request) -> str:
+    referer = request.headers.get("Referer", "")
+    if url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    return "/"
 
 
 class SessionRenewalMiddleware:

@@ -163,8 +163,17 @@ def _extension_note(days: int, reason: str) -> str:
 
 def case_add_note(*, case_id: int, actor: User, text: str) -> Case:
     _required(text, "text", _("Write the note."))
+
+    def not_sent_twice(case: Case) -> None:
+        # The form sent again (Back and send): the same note, just written by the same person.
+        last = case.events.order_by("-created_at", "-id").only("action", "actor_id", "note").first()
+        if last and (last.action, last.actor_id, last.note) == (Action.NOTE, actor.pk, text.strip()):
+            raise ValidationError({"text": [_("This note is in the timeline already.")]})
+
     with transaction.atomic(durable=True):
-        return apply_action(case_id=case_id, actor=actor, action=Action.NOTE, note=text)
+        return apply_action(
+            case_id=case_id, actor=actor, action=Action.NOTE, note=text.strip(), guard=not_sent_twice
+        )
 
 
 def case_reply(*, case_id: int, actor: User, outcome: ReplyOutcome, text: str) -> Case:

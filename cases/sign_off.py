@@ -29,7 +29,7 @@ from .models import (
     SupervisionNotice,
 )
 from .services import apply_action
-from .supervision import answering_department_id
+from .supervision import answering_department_id, open_notices
 from .workflow import Action
 
 FORWARD_TOPIC = "forward"
@@ -184,12 +184,16 @@ def extension_decide(*, case_id: int, leader: User, approve: bool, note: str = "
 
 
 def case_supervise(*, case_id: int, leader: User, text: str) -> SupervisionNotice:
-    if not text.strip():
+    text = text.strip()
+    if not text:
         raise ValidationError({"text": [_("Write what the department must do.")]})
 
     def something_owed(case: Case) -> None:
         if case.status == Status.CLOSED and running_clock(case, ClockKind.REPORT) is None:
             raise ValidationError(_("This case is closed and owes nothing: there is nothing to supervise."))
+        # The form sent again (Back and send): one notice, one e-mail, one answer owed.
+        if open_notices(case).filter(text=text).exists():
+            raise ValidationError({"text": [_("This notice was sent already and awaits its answer.")]})
 
     with transaction.atomic(durable=True):
         case = apply_action(

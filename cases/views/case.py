@@ -4,9 +4,10 @@ one service through `act`."""
 
 from collections.abc import Callable
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -34,8 +35,26 @@ def _visible_case(request, pk: int) -> Case:
     )
 
 
-def render_case(request, case: Case, *, bound: ShownPanel | None = None):
+def render_case(request, case: Case, *, bound: ShownPanel | None = None, explained: bool = False):
+    """The case page; `bound` is a refused action's form, `explained` whether its service already
+    said why."""
     record = load_record(case)
+    panels = panels_for(case, request.user, record, bound)
+    unsaved = []
+    if bound is not None:
+        if any(shown.name == bound.name for shown in panels):
+            if bound.form.errors:
+                messages.error(request, _("Nothing was saved: correct the fields marked below."))
+        else:
+            # The case moved on meanwhile (a colleague acted, a limit passed): the form is gone
+            # from the page, so what was typed into it is shown to be copied, not thrown away.
+            if not explained:
+                gone = _(
+                    "Case %(number)s is now “%(status)s”: “%(step)s” is no longer offered. Nothing was saved."
+                )
+                step = {"number": case.number, "status": case.get_status_display(), "step": bound.panel.title}
+                messages.error(request, gone % step)
+            unsaved = typed_text(bound.form)
     events = list(case.events.select_related("actor"))
     for event in events:
         event.label = ACTION_LABELS.get(event.action, event.action)
@@ -51,7 +70,8 @@ def render_case(request, case: Case, *, bound: ShownPanel | None = None):
             "documents": case_documents(request.user, case.pk),
             "events": events,
             "record": record,
-            "panels": panels_for(case, request.user, record, bound),
+            "panels": panels,
+            "unsaved": unsaved,
             "can_submit": Action.SUBMIT in allowed_actions(case.status, request.user.role),
             "show_people": not selectors.identity_withheld_from(request.user, case),
         },
@@ -73,39 +93,61 @@ def back_to(request, case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
-def show_errors(request, form: ActionForm, error: ValidationError) -> None:
-    """A service's field errors go beside the fields; the rest to the top of the page."""
+def show_errors(request, form: ActionForm, error: ValidationError) -> bool:
+    """A service's field errors go beside the fields; the rest to the top of the page. True if
+    something went to the top."""
     if not hasattr(error, "error_dict"):
         for message in error.messages:
             messages.error(request, message)
-        return
+        return True
+    on_top = False
     for field, field_messages in error.message_dict.items():
         if field in form.fields:
             form.add_error(field, field_messages)
         else:
             for message in field_messages:
                 messages.error(request, message)
+            on_top = True
+    return on_top
+
+
+def typed_text(form: ActionForm) -> list[tuple[str, str]]:
+    """The text a refused form carried (an instruction, a reason, a reply), label by label."""
+    return [
+        (str(field.label), value.strip())
+        for field in form
+        if isinstance(field.field, forms.CharField)
+        and not field.is_hidden
+        and isinstance(value := field.value(), str)
+        and value.strip()
+    ]
 
 
 def act(request, pk: int, name: str, run: Callable[[Case, ActionForm], object], done: str):
     """Bind the action's form, call its service once, and go back with `done` (formatted with
-    the case's number). A refusal changes nothing: the state is re-read and the message shown."""
-    case = _visible_case(request, pk)
+    the case's number). A refusal changes nothing: the state is re-read and the message shown,
+    with the form and what was typed into it."""
     form = PANELS[name].form_class(request.POST, prefix=name)
+    try:
+        case = _visible_case(request, pk)
+    except Http404:
+        # Returned and routed elsewhere while a colleague had it open, or never theirs: the
+        # same page either way, which tells nothing of where the case is.
+        return render(request, "cases/case_gone.html", {"unsaved": typed_text(form)}, status=404)
+    explained = False
     if form.is_valid():
         try:
             run(case, form)
         except (TransitionNotAllowed, PermissionDenied) as error:
             messages.error(request, str(error) or _("Your role may not do this."))
-            return redirect("cases:detail", pk=case.pk)
+            case, explained = _visible_case(request, pk), True
         except ValidationError as error:
-            show_errors(request, form, error)
+            explained = show_errors(request, form, error)
+            case = _visible_case(request, pk)
         else:
             messages.success(request, done % {"number": case.number})
             return redirect(back_to(request, case))
-    if form.errors:
-        messages.error(request, _("Nothing was saved: correct the fields marked below."))
-    return render_case(request, case, bound=ShownPanel(name, PANELS[name], form))
+    return render_case(request, case, bound=ShownPanel(name, PANELS[name], form), explained=explained)
 
 
 @require_POST

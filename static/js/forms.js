@@ -33,10 +33,17 @@
   const stillHere = document.body.dataset.stillHere;
   if (!stillHere) return;
   const everyMs = Number(document.body.dataset.stillHereEvery) * 1000;
-  let askedAt = Date.now();
-  document.addEventListener("input", function () {
-    if (Date.now() - askedAt < everyMs) return;
+  let askedAt = Date.now(); // the page's own request counts
+  let pending = null;
+  function ask() {
+    pending = null;
     askedAt = Date.now();
     fetch(stillHere, { credentials: "same-origin", cache: "no-store" }).catch(function () {});
+  }
+  // Typing is told at once if the server has not heard from the page for a while, else at the
+  // end of the interval: typing in its first minutes counts too.
+  document.addEventListener("input", function () {
+    if (pending) return;
+    pending = setTimeout(ask, Math.max(0, askedAt + everyMs - Date.now()));
   });
 })();

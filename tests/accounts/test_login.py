@@ -287,3 +287,30 @@ def test_asking_after_the_session_ended_leads_to_the_login(client):
     response = client.get(reverse("still_here"))
 
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
+
+
+def test_a_form_sent_after_the_session_ended_leads_back_to_its_page_after_the_login(client):
+    """Its own address takes POST only: sent there after the login, a blank 405."""
+    response = client.post(
+        "/cases/7/reply/", {"reply-text": "已答复"}, HTTP_REFERER="http://testserver/cases/7/?tab=1"
+    )
+
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('login')}?next=/cases/7/%3Ftab%3D1"
+
+
+def test_a_form_sent_from_another_site_after_the_session_ended_leads_home(client):
+    response = client.post("/cases/7/reply/", HTTP_REFERER="https://evil.example/cases/7/")
+
+    assert response["Location"] == f"{reverse('login')}?next=/"
+
+
+def test_a_panel_refreshing_itself_after_the_session_ended_stops_instead_of_leaving_the_page(client):
+    """The letters panel polls while a letter is prepared: sent to the login page, the whole page
+    went with it, and what was being typed into its forms."""
+    response = client.get(
+        reverse("documents:case_panel", args=[7]), HTTP_HX_REQUEST="true", HTTP_X_BACKGROUND_POLL="1"
+    )
+
+    assert response.status_code == 286
+    assert "HX-Redirect" not in response

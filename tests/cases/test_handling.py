@@ -394,6 +394,25 @@ def test_a_notice_left_unanswered_lapses_when_the_department_returns_the_case(
     assert answered.text == "请人社局报告进展"
 
 
+def test_the_same_note_or_notice_sent_again_is_refused(accepted, leader, department_user):
+    """The form sent again (Back and send): one timeline entry, one notice and one answer owed."""
+    case_add_note(case_id=accepted.pk, actor=department_user, text="已联系信访人之子")
+    with pytest.raises(ValidationError) as note:
+        case_add_note(case_id=accepted.pk, actor=department_user, text="已联系信访人之子 ")
+    case_supervise(case_id=accepted.pk, leader=leader, text="请于三日内报告进展")
+    before = (accepted.events.count(), accepted.supervision_notices.count())
+
+    with pytest.raises(ValidationError) as notice:
+        case_supervise(case_id=accepted.pk, leader=leader, text="请于三日内报告进展")
+
+    assert note.value.message_dict == {"text": ["This note is in the timeline already."]}
+    assert notice.value.message_dict == {"text": ["This notice was sent already and awaits its answer."]}
+    assert (accepted.events.count(), accepted.supervision_notices.count()) == before
+    # once answered, the leader may ask the same again
+    supervision_answer(case_id=accepted.pk, actor=department_user, text="已完成现场勘查")
+    case_supervise(case_id=accepted.pk, leader=leader, text="请于三日内报告进展")
+
+
 def test_a_notice_sent_while_no_department_held_the_case_is_owed_by_nobody(
     received, leader, department_user, labour, labour_user
 ):
