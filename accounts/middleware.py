@@ -30,7 +30,7 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
             # A panel refreshing itself (the letters being prepared) after the session ended:
             # htmx's 286 stops the polling. Sent to the login, the whole page went with it,
             # and with it whatever was being typed into the page's forms.
-            return HttpResponse(status=286)
+            return HttpResponse(status=286, headers={"HX-Reswap": "none"})
         if request.headers.get("HX-Request") == "true":
             # A look-up after the session ended: followed by htmx, the redirect put the login page
             # into the candidates' panel. The whole page goes to it, and back to that page after.
@@ -39,7 +39,9 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if request.method != "GET":
             # A form sent after the session ended: its address takes POST only, and after the
             # login a GET of it was a blank 405. Back to the page the form was on instead.
-            return redirect_to_login(_page_sent_from(request), login_url, field)
+            page = _page_sent_from(request)
+            # A refused action's page is drawn at the action's own (POST-only) address.
+            return redirect_to_login("/" if page.split("?")[0] == request.path else page, login_url, field)
         return super().handle_no_permission(request, view_func)
 
 

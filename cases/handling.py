@@ -161,13 +161,26 @@ def _extension_note(days: int, reason: str) -> str:
         return _("%(days)d days: %(reason)s") % {"days": days, "reason": reason}
 
 
+# A note the same as the one its author wrote this long ago or less is the form sent again.
+NOTE_SENT_AGAIN_WITHIN = datetime.timedelta(minutes=10)
+
+
 def case_add_note(*, case_id: int, actor: User, text: str) -> Case:
     _required(text, "text", _("Write the note."))
 
     def not_sent_twice(case: Case) -> None:
-        # The form sent again (Back and send): the same note, just written by the same person.
-        last = case.events.order_by("-created_at", "-id").only("action", "actor_id", "note").first()
-        if last and (last.action, last.actor_id, last.note) == (Action.NOTE, actor.pk, text.strip()):
+        # The form sent again (Back and send): the same note, written by the same person minutes
+        # ago. A call noted again the next day ("no answer") is a note of its own.
+        last = (
+            case.events.order_by("-created_at", "-id")
+            .only("action", "actor_id", "note", "created_at")
+            .first()
+        )
+        if (
+            last
+            and (last.action, last.actor_id, last.note) == (Action.NOTE, actor.pk, text.strip())
+            and timezone.now() - last.created_at < NOTE_SENT_AGAIN_WITHIN
+        ):
             raise ValidationError({"text": [_("This note is in the timeline already.")]})
 
     with transaction.atomic(durable=True):

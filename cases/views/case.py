@@ -21,7 +21,7 @@ from ..forms import ActionForm
 from ..models import Case
 from ..services import TransitionNotAllowed, case_submit
 from ..workflow import Action, allowed_actions
-from .panels import PANELS, ShownPanel, load_record, panels_for
+from .panels import PANELS, ShownPanel, load_record, panels_for, step_allowed
 
 ACTION_LABELS = dict(Action.choices)
 
@@ -35,14 +35,27 @@ def _visible_case(request, pk: int) -> Case:
     )
 
 
-def render_case(request, case: Case, *, bound: ShownPanel | None = None, explained: bool = False):
-    """The case page; `bound` is a refused action's form, `explained` whether its service already
-    said why."""
+def render_case(
+    request,
+    case: Case,
+    *,
+    bound: ShownPanel | None = None,
+    refusal: ValidationError | None = None,
+    explained: bool = False,
+):
+    """The case page; `bound` is a refused action's form, `refusal` its service's reasons, and
+    `explained` whether the reason was given already."""
     record = load_record(case)
     panels = panels_for(case, request.user, record, bound)
     unsaved = []
     if bound is not None:
-        if any(shown.name == bound.name for shown in panels):
+        form_shown = any(shown.name == bound.name for shown in panels)
+        if refusal is not None and (form_shown or step_allowed(case, request.user, bound.name)):
+            # Beside the fields if the form is still on the page; at the top if a rule of the
+            # step took it away (the 30 days of extension used up). A step the case's state no
+            # longer allows is said below, not the checks of its fields.
+            explained = show_errors(request, bound.form if form_shown else None, refusal) or explained
+        if form_shown:
             if bound.form.errors:
                 messages.error(request, _("Nothing was saved: correct the fields marked below."))
         else:
@@ -93,10 +106,10 @@ def back_to(request, case: Case) -> str:
     return reverse("cases:detail", args=[case.pk])
 
 
-def show_errors(request, form: ActionForm, error: ValidationError) -> bool:
-    """A service's field errors go beside the fields; the rest to the top of the page. True if
-    something went to the top."""
-    if not hasattr(error, "error_dict"):
+def show_errors(request, form: ActionForm | None, error: ValidationError) -> bool:
+    """A service's field errors go beside the fields of `form`; the rest, or all of them without
+    a form, to the top of the page. True if something went to the top."""
+    if form is None or not hasattr(error, "error_dict"):
         for message in error.messages:
             messages.error(request, message)
         return True
@@ -131,10 +144,12 @@ def act(request, pk: int, name: str, run: Callable[[Case, ActionForm], object], 
     try:
         case = _visible_case(request, pk)
     except Http404:
+        if not request.user.is_department_staff:
+            raise
         # Returned and routed elsewhere while a colleague had it open, or never theirs: the
         # same page either way, which tells nothing of where the case is.
         return render(request, "cases/case_gone.html", {"unsaved": typed_text(form)}, status=404)
-    explained = False
+    explained, refusal = False, None
     if form.is_valid():
         try:
             run(case, form)
@@ -142,12 +157,12 @@ def act(request, pk: int, name: str, run: Callable[[Case, ActionForm], object], 
             messages.error(request, str(error) or _("Your role may not do this."))
             case, explained = _visible_case(request, pk), True
         except ValidationError as error:
-            explained = show_errors(request, form, error)
-            case = _visible_case(request, pk)
+            case, refusal = _visible_case(request, pk), error
         else:
             messages.success(request, done % {"number": case.number})
             return redirect(back_to(request, case))
-    return render_case(request, case, bound=ShownPanel(name, PANELS[name], form), explained=explained)
+    bound = ShownPanel(name, PANELS[name], form)
+    return render_case(request, case, bound=bound, refusal=refusal, explained=explained)
 
 
 @require_POST

@@ -202,6 +202,11 @@ def _shown(name: str, case: Case, record: Record) -> ShownPanel | None:
     return ShownPanel(name, panel, panel.form_class(prefix=name, initial=initial), help_text)
 
 
+def step_allowed(case: Case, user, name: str) -> bool:
+    """Whether the case's state lets the user take the panel's step at all."""
+    return any(ACTION_PANELS.get(action) == name for action in allowed_actions(case.status, user.role))
+
+
 def panels_for(case: Case, user, record: Record, bound: ShownPanel | None) -> list[ShownPanel]:
     """The forms of the actions the user may take now, in the order of PANELS: the usual next
     step first."""

@@ -21,6 +21,11 @@
   const refused = document.querySelector("form [aria-invalid=true]");
   if (refused) refused.focus();
 
+  // A page drawn at a form's own address (a refused action, at its POST-only URL) takes the
+  // address of the page it is: a reload or a form sent from it then starts from there.
+  const address = document.querySelector("[data-page-address]");
+  if (address) history.replaceState(history.state, "", address.dataset.pageAddress);
+
   // A page the browser kept, shown again by Back: its forms may be sent again at once.
   window.addEventListener("pageshow", function () {
     document.querySelectorAll("form[data-sent-at]").forEach(function (form) {

@@ -314,3 +314,12 @@ def test_a_panel_refreshing_itself_after_the_session_ended_stops_instead_of_leav
 
     assert response.status_code == 286
     assert "HX-Redirect" not in response
+    # htmx swaps a 286 like any 2xx: told not to, the panel stays as it is
+    assert response["HX-Reswap"] == "none"
+
+
+def test_a_form_sent_from_a_refused_actions_own_page_after_the_session_ended_leads_home(client):
+    """A refused action's page is drawn at the action's POST-only address."""
+    response = client.post("/cases/7/note/", HTTP_REFERER="http://testserver/cases/7/note/")
+
+    assert response["Location"] == f"{reverse('login')}?next=/"

@@ -413,6 +413,17 @@ def test_the_same_note_or_notice_sent_again_is_refused(accepted, leader, departm
     case_supervise(case_id=accepted.pk, leader=leader, text="请于三日内报告进展")
 
 
+def test_the_same_note_written_again_the_next_day_is_a_note_of_its_own(accepted, department_user):
+    """ "Called the petitioner, no answer", yesterday and again today."""
+    text = "电话联系信访人，无人接听"
+    case_add_note(case_id=accepted.pk, actor=department_user, text=text)
+    accepted.events.filter(action="note").update(created_at=timezone.now() - DAY)
+
+    case_add_note(case_id=accepted.pk, actor=department_user, text=text)
+
+    assert accepted.events.filter(action="note", note=text).count() == 2
+
+
 def test_a_notice_sent_while_no_department_held_the_case_is_owed_by_nobody(
     received, leader, department_user, labour, labour_user
 ):

@@ -437,6 +437,30 @@ def test_the_case_page_says_who_each_notice_was_to_and_what_became_of_it(
     assert "unanswered: the department returned or declined the case" in notices
 
 
+def test_an_extension_refused_because_the_30_days_are_used_says_so(accepted, department_user, leader):
+    """A colleague's 30 days were approved while this page still offered an extension: the
+    service's reason is the one to read, not that the case changed state (it did not)."""
+    client = client_for(department_user)
+    case_request_extension(case_id=accepted.pk, actor=department_user, days=30, reason="需要现场勘查")
+    extension_decide(case_id=accepted.pk, leader=leader, approve=True)
+
+    response = client.post(
+        reverse("cases:extend", args=[accepted.pk]), {"extend-days": "10", "extend-reason": "再需十日"}
+    )
+
+    assert texts(response) == ["The 30 days of extension (Art. 34) are used up."]
+    assert response.context["unsaved"] == [("Reason (the petitioner will be told)", "再需十日")]
+
+
+def test_a_leader_posting_to_a_case_that_does_not_exist_gets_the_plain_page(leader):
+    response = client_for(leader).post(
+        reverse("cases:supervise", args=[999999]), {"supervise-text": "请报告"}
+    )
+
+    assert response.status_code == 404
+    assert "with your department" not in response.content.decode()
+
+
 @pytest.fixture
 def rerouted(received, leader, department_user, labour):
     """Returned by 住建局, then signed off to 人社局; not yet delivered there."""

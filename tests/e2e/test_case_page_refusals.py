@@ -69,6 +69,8 @@ def test_a_return_refused_after_its_five_days_keeps_the_reason_typed(english: Pa
         "The five working days to return this case ended"
     )
     assert LONG_TEXT in textarea_values(english), "the reason typed is gone from the page"
+    # drawn at the action's POST-only address, the page takes the case page's: a reload is safe
+    assert english.url == f"{live_server.url}/cases/{her_case.pk}/"
 
 
 def test_a_reply_refused_while_a_colleagues_extension_waits_keeps_the_reply(
@@ -319,3 +321,18 @@ def test_htmx_mark_read_and_mark_all_read_within_ten_seconds(english: Page, live
     expect(buttons).to_have_count(1)
     english.get_by_role("button", name="Mark all read").click()
     expect(buttons).to_have_count(0)
+
+
+def test_the_letters_panel_stays_on_the_page_once_its_poll_stops(english: Page, live_server, her_case):
+    """The panel polls while a letter is prepared (no PDF worker here); after the session ended
+    the poll is told to stop, and the panel must stay."""
+    to_housing(her_case, accept=True)
+    log_in(english, live_server, "housing")
+    english.goto(f"{live_server.url}/cases/{her_case.pk}/")
+    expect(english.get_by_role("heading", name="Documents")).to_be_visible()
+
+    with english.expect_response(lambda response: response.status == 286):
+        english.context.clear_cookies(name=settings.SESSION_COOKIE_NAME)
+    english.wait_for_timeout(500)
+
+    expect(english.get_by_role("heading", name="Documents")).to_be_visible()
