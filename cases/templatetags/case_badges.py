@@ -55,7 +55,14 @@ def clock_badge(clock: Clock, show_kind: bool = False, today=None) -> str:
     if clock.provisional:
         text += " · " + _("provisional")
     style = "text-bg-danger" if left <= 3 else "text-bg-light border"
-    return format_html('<span class="badge clock {}" title="{}">{}</span>', style, title, text)
+    # The due date in words too: a tooltip is out of reach of the keyboard and a screen reader.
+    return format_html(
+        '<span class="badge clock {}" title="{}">{}<span class="visually-hidden"> ({})</span></span>',
+        style,
+        title,
+        text,
+        title,
+    )
 
 
 @register.simple_tag

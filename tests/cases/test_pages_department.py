@@ -128,6 +128,10 @@ def test_the_inbox_shows_each_running_clock_with_its_days_left(received, departm
         r'<span class="badge clock ([^"]*)"[^>]*>Tell the petitioner \(15 days\): 3 days left', html
     )
     assert notify and "text-bg-danger" in notify.group(1)
+    # the due date is read out, not only shown on hover
+    assert re.search(
+        r'3 days left<span class="visually-hidden"> \(Tell the petitioner \(15 days\) · due on ', html
+    )
     assert re.search(r"Return \(5 working days\): \d+ days left · provisional", html)
     assert not re.search(r"Tell the petitioner \(15 days\): [^<]*provisional", html)
     assert list(client_for(labour_user).get(reverse("cases:inbox")).context["page"]) == []
