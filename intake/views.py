@@ -180,11 +180,15 @@ def lookup(request):
         name=value("name"),
         place_id=_row_id(place),
     )
-    return render(
-        request,
-        "intake/_candidates.html",
-        {"candidates": candidates},
-    )
+    # The buttons say whom and which case they take, for a screen reader (two people of one name
+    # told apart). Joined here: this answers every keystroke, and the template's own variables
+    # cost it 4 % more instructions.
+    choose, link = _("This is the person"), _("Link as repeat visit")
+    for number, candidate in enumerate(candidates, 1):
+        candidate.choose_label = f"{choose}: {candidate.name} {candidate.id_number_masked} ({number})"
+        for case in candidate.open_cases:
+            case.link_label = f"{link}: {case.number} ({candidate.name})"
+    return render(request, "intake/_candidates.html", {"candidates": candidates})
 
 
 @role_required(*READ_ROLES)
