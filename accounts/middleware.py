@@ -39,17 +39,18 @@ class LoginRequiredMiddleware(DjangoLoginRequiredMiddleware):
         if request.method != "GET":
             # A form sent after the session ended: its address takes POST only, and after the
             # login a GET of it was a blank 405. Back to the page the form was on instead.
-            page = _page_sent_from(request)
-            # A refused action's page is drawn at the action's own (POST-only) address.
-            return redirect_to_login("/" if page.split("?")[0] == request.path else page, login_url, field)
+            return redirect_to_login(_page_sent_from(request), login_url, field)
         return super().handle_no_permission(request, view_func)
 
 
 def _page_sent_from(request) -> str:
+    """The page of this site the form was sent from; home if another site's, or the address the
+    form was sent to (a refused action's page is drawn at its action's POST-only address)."""
     referer = request.headers.get("Referer", "")
     if url_has_allowed_host_and_scheme(referer, {request.get_host()}, require_https=request.is_secure()):
         parts = urlsplit(referer)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
+        if parts.path != request.path:
+            return parts.path + (f"?{parts.query}" if parts.query else "")
     return "/"
 
 

@@ -31,6 +31,14 @@ def open_notices(case: Case) -> QuerySet[SupervisionNotice]:
     )
 
 
+def answer_owed(case: Case, notices: list[SupervisionNotice]) -> bool:
+    """open_notices' rule over notices already loaded (the case page's)."""
+    department_id = answering_department_id(case)
+    return department_id is not None and any(
+        notice.is_open and notice.department_id == department_id for notice in notices
+    )
+
+
 def notices_lapse(case: Case, *, owed_by: int | None) -> None:
     """After a change of the case: if the department that could answer before (`owed_by`) can
     no longer do so, its notices lapse. Asks the database only then (a return, a decline)."""

@@ -25,7 +25,7 @@ from ..forms import (
 )
 from ..handling import extension_days_left, return_window_over
 from ..models import Case, ClockKind, ExtensionState
-from ..supervision import answering_department_id
+from ..supervision import answer_owed
 from ..workflow import Action, allowed_actions
 
 
@@ -148,10 +148,7 @@ class Record:
         return extension_days_left(e.days for e in self.extensions if e.state == ExtensionState.APPROVED)
 
     def owes_answer(self, case: Case) -> bool:
-        department_id = answering_department_id(case)
-        return department_id is not None and any(
-            notice.is_open and notice.department_id == department_id for notice in self.notices
-        )
+        return answer_owed(case, self.notices)
 
 
 def load_record(case: Case) -> Record:
@@ -202,15 +199,19 @@ def _shown(name: str, case: Case, record: Record) -> ShownPanel | None:
     return ShownPanel(name, panel, panel.form_class(prefix=name, initial=initial), help_text)
 
 
+def _panels_allowed(case: Case, user) -> set[str]:
+    """The panels whose steps the case's state lets the user take at all."""
+    return {ACTION_PANELS[a] for a in allowed_actions(case.status, user.role) if a in ACTION_PANELS}
+
+
 def step_allowed(case: Case, user, name: str) -> bool:
-    """Whether the case's state lets the user take the panel's step at all."""
-    return any(ACTION_PANELS.get(action) == name for action in allowed_actions(case.status, user.role))
+    return name in _panels_allowed(case, user)
 
 
 def panels_for(case: Case, user, record: Record, bound: ShownPanel | None) -> list[ShownPanel]:
     """The forms of the actions the user may take now, in the order of PANELS: the usual next
     step first."""
-    allowed = {ACTION_PANELS[a] for a in allowed_actions(case.status, user.role) if a in ACTION_PANELS}
+    allowed = _panels_allowed(case, user)
     shown = []
     for name in (name for name in PANELS if name in allowed):
         panel = _shown(name, case, record)
