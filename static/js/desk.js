@@ -70,13 +70,20 @@
     lastRow = event.target.closest(".person-row") || lastRow;
   });
 
+  const caseFields = document.getElementById("case-fields");
+  const announcement = document.getElementById("repeat-announcement");
+
   function setRepeat(caseId, number) {
     form.querySelector("[name=repeat_of]").value = caseId || "";
     document.getElementById("repeat-number").textContent = number || "";
     document.getElementById("repeat-banner").classList.toggle("d-none", !caseId);
-    const caseFields = document.getElementById("case-fields");
     caseFields.disabled = Boolean(caseId);
     caseFields.hidden = Boolean(caseId);
+    // Told once the page has changed, in a live region that was rendered all along (the banner,
+    // shown only now, is silent).
+    announcement.textContent = caseId
+      ? announcement.dataset.linked.replace("__number__", number)
+      : announcement.dataset.unlinked;
   }
 
   document.getElementById("candidates").addEventListener("click", function (event) {
@@ -102,6 +109,9 @@
 
   document.getElementById("repeat-cancel").addEventListener("click", function () {
     setRepeat("", "");
+    // The button pressed went with the banner, and the keyboard with it to the top of the page:
+    // the matter, shown again, is what is to be typed next.
+    caseFields.querySelector("input:not([type=hidden]), textarea, select").focus();
   });
 
   // From the form, or from the look-up panel beside it after taking a candidate.

@@ -16,6 +16,14 @@
     }
     form.dataset.sentAt = String(Date.now());
   });
+
+  // crispy-forms ends a required field's label with "*", which a screen reader reads as part of
+  // the field's name ("来访人数 star"); the field says it is required itself (`required`). Hidden
+  // before the focus below has the name read out.
+  document.querySelectorAll(".asteriskField").forEach(function (mark) {
+    mark.setAttribute("aria-hidden", "true");
+  });
+
   // A form that came back refused: the cursor goes to the first field marked, not to the top of
   // the page twenty Tab presses away.
   const refused = document.querySelector("form [aria-invalid=true]");
