@@ -9,4 +9,6 @@ class LoginForm(AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs["autofocus"] = True
         self.helper = FormHelper()
+        # The page says what is missing, in its language; the browser would say it in its own.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("login", _("Log in"), css_class="w-100"))

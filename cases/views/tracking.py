@@ -32,6 +32,8 @@ class TrackingForm(forms.Form):
         self.helper = FormHelper()
         # A look-up changes nothing: GET needs no CSRF token, which an anonymous visitor lacks anyway.
         self.helper.form_method = "get"
+        # The page says what is missing, in its language; the browser would say it in its own.
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", _("Look up")))
 
     def clean_code(self) -> str:
