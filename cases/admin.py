@@ -18,6 +18,9 @@ from .models import (
     SupervisionNotice,
 )
 from .outbox import outbox_retry
+from .workflow import Action
+
+ACTION_LABELS = dict(Action.choices)
 
 
 @admin.register(Department)
@@ -46,10 +49,15 @@ class CaseEventInline(admin.TabularInline):
     model = CaseEvent
     extra = 0
     can_delete = False
-    readonly_fields = ("created_at", "actor", "action", "from_status", "to_status", "note")
+    fields = readonly_fields = ("created_at", "actor", "step", "from_status", "to_status", "note")
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    @admin.display(description=_("action"))
+    def step(self, event: CaseEvent) -> str:
+        # The field has no choices (a step's name may change, the stored code may not).
+        return ACTION_LABELS.get(event.action, event.action)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

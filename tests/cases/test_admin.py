@@ -5,6 +5,7 @@ import queue
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 
 from cases.forwarding import case_forward, outbox_mark_failed
 from cases.handling import case_accept, case_receive, case_request_extension
@@ -23,6 +24,7 @@ from cases.outbox import outbox_retry
 from cases.selectors import suggested_department
 from cases.sign_off import SignOffData, case_sign_off, case_supervise
 from cases.tasks import forward_case
+from cases.workflow import Action
 from petition_desk.celery import app as celery_app
 from tests.factories import UserFactory
 
@@ -203,3 +205,17 @@ def test_send_again_leaves_done_messages_alone(signed_off, django_capture_on_com
 
     assert (sent, callbacks) == (0, [])
     assert OutboxMessage.objects.get().state == OutboxState.DONE
+
+
+# --- the case's timeline -----------------------------------------------------------------------
+
+
+def test_the_timeline_in_the_admin_names_each_step_not_its_code(administrator_client, signed_off):
+    administrator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    page = administrator_client.get(f"/admin/cases/case/{signed_off.pk}/change/").content.decode()
+
+    # the step's name, as the case page writes it, not its code ("forward")
+    with translation.override("zh-hans"):
+        assert f"<p>{Action.FORWARD.label}</p>" in page
+    assert "<p>forward</p>" not in page
