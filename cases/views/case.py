@@ -136,9 +136,16 @@ def typed_text(form: ActionForm) -> list[tuple[str, str]]:
     ]
 
 
-def act(request, pk: int, name: str, run: Callable[[Case, ActionForm], object], done: str):
-    """Bind the action's form, call its service once, and go back with `done` (formatted with
-    the case's number). A refusal changes nothing: the state is re-read and the message shown,
+def act(
+    request,
+    pk: int,
+    name: str,
+    run: Callable[[Case, ActionForm], object],
+    done: str | Callable[[object], str],
+):
+    """Bind the action's form, call its service once, and go back with `done`: formatted with the
+    case's number, or, where the message depends on the outcome, made from the service's result.
+    A refusal changes nothing: the state is re-read and the message shown,
     with the form and what was typed into it."""
     form = PANELS[name].form_class(request.POST, prefix=name)
     try:
@@ -152,14 +159,14 @@ def act(request, pk: int, name: str, run: Callable[[Case, ActionForm], object], 
     explained, refusal = False, None
     if form.is_valid():
         try:
-            run(case, form)
+            result = run(case, form)
         except (TransitionNotAllowed, PermissionDenied) as error:
             messages.error(request, str(error) or _("Your role may not do this."))
             case, explained = _visible_case(request, pk), True
         except ValidationError as error:
             case, refusal = _visible_case(request, pk), error
         else:
-            messages.success(request, done % {"number": case.number})
+            messages.success(request, done(result) if callable(done) else done % {"number": case.number})
             return redirect(back_to(request, case))
     bound = ShownPanel(name, PANELS[name], form)
     return render_case(request, case, bound=bound, refusal=refusal, explained=explained)

@@ -14,7 +14,7 @@ from accounts.permissions import role_required
 
 from .. import selectors
 from ..forms import BatchSignOffForm, ExtensionDecisionForm, SuperviseForm
-from ..models import ClockKind
+from ..models import ClockKind, Extension, ExtensionState
 from ..services import TransitionNotAllowed
 from ..sign_off import case_sign_off, case_sign_off_many, case_supervise, extension_decide
 from ..workflow import Action, allowed_actions
@@ -153,8 +153,25 @@ def decide_extension(request, pk: int):
         lambda case, form: extension_decide(
             case_id=case.pk, leader=request.user, approve=form.approve, note=form.cleaned_data["note"]
         ),
-        _("Extension decided on case %(number)s; the department is told."),
+        _extension_decided,
     )
+
+
+def _extension_decided(extension: Extension) -> str:
+    message = (
+        ngettext(
+            "Extension of %(days)d day approved on case %(number)s; the department is told.",
+            "Extension of %(days)d days approved on case %(number)s; the department is told.",
+            extension.days,
+        )
+        if extension.state == ExtensionState.APPROVED
+        else ngettext(
+            "Extension of %(days)d day refused on case %(number)s; the department is told.",
+            "Extension of %(days)d days refused on case %(number)s; the department is told.",
+            extension.days,
+        )
+    )
+    return message % {"days": extension.days, "number": extension.case.number}
 
 
 @role_required(Role.LEADER)

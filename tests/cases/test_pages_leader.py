@@ -394,7 +394,9 @@ def test_the_leader_approves_an_extension_from_the_list(accepted_case, leader, d
     )
 
     assert response.redirect_chain[-1][0] == reverse("cases:extensions")
-    assert texts(response) == [f"Extension decided on case {accepted_case.number}; the department is told."]
+    assert texts(response) == [
+        f"Extension of 20 days approved on case {accepted_case.number}; the department is told."
+    ]
     assert Extension.objects.get().state == "approved"
     assert accepted_case.clocks.get(kind=ClockKind.HANDLING).due_on == handling.due_on + datetime.timedelta(
         days=20
@@ -407,11 +409,15 @@ def test_the_leader_refuses_an_extension_on_the_case_page(accepted_case, leader,
     url = reverse("cases:detail", args=[accepted_case.pk])
     assert "decide_extension" in {p.name for p in client_for(leader).get(url).context["panels"]}
 
-    client_for(leader).post(
+    response = client_for(leader).post(
         reverse("cases:decide_extension", args=[accepted_case.pk]),
         {"decide_extension-decision": "refuse", "decide_extension-note": "期限内可以办结"},
+        follow=True,
     )
 
+    assert texts(response) == [
+        f"Extension of 10 days refused on case {accepted_case.number}; the department is told."
+    ]
     assert Extension.objects.get().state == "refused"
     assert "decide_extension" not in {p.name for p in client_for(leader).get(url).context["panels"]}
 
