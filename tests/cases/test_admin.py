@@ -219,3 +219,13 @@ def test_the_timeline_in_the_admin_names_each_step_not_its_code(administrator_cl
     with translation.override("zh-hans"):
         assert f"<p>{Action.FORWARD.label}</p>" in page
     assert "<p>forward</p>" not in page
+
+
+def test_the_admin_calls_user_groups_groups_not_group_visits(administrator_client):
+    # The desk's badge for a group visit (集体访) once translated Django's own word for a group.
+    administrator_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    page = administrator_client.get("/admin/auth/group/").content.decode()
+
+    assert "选择 组 来修改" in page
+    assert "集体访" not in page
