@@ -1,4 +1,5 @@
 import pytest
+from axes.models import AccessAttempt
 from django.utils import translation
 from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
@@ -159,3 +160,36 @@ def test_saving_a_user_without_a_new_password_keeps_the_token(receptionist, refe
     receptionist.save()
 
     assert client.get("/api/v1/categories/").status_code == 200
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("header", "value"),
+    [
+        ("HTTP_AUTHORIZATION", "Token 00000000\x0000000000000000000000000000000"),
+        ("HTTP_COOKIE", "sessionid=abcdefgh\x00ijklmnop"),
+    ],
+)
+def test_a_nul_character_in_the_credentials_is_refused_as_no_credentials(reference, header, value):
+    # PostgreSQL cannot hold NUL in text: looking the token or the session up with it was a
+    # server error. RFC 9110 §5.5 lets a recipient read a NUL in a field value as a space.
+    client = APIClient(raise_request_exception=False, **{header: value})
+
+    response = client.get("/api/v1/categories/")
+
+    assert response.status_code == 401
+    assert response.json()["detail"]
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_a_failed_login_from_a_user_agent_with_a_nul_character_is_refused_as_any_other(receptionist):
+    client = APIClient(raise_request_exception=False, HTTP_USER_AGENT="curl/8\x00")
+
+    response = client.post(TOKEN_URL, {"username": "reception", "password": "wrong"}, format="json")
+
+    assert response.status_code == 400
+    assert "non_field_errors" in response.json()
+    # and it counts towards the lockout, as every failed login does
+    assert AccessAttempt.objects.get(username="reception").failures_since_start == 1
