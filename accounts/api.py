@@ -56,10 +56,19 @@ class ObtainTokenView(ObtainAuthToken):
     account is told so instead of being told its password is wrong."""
 
     serializer_class = TokenRequestSerializer
+    # The credentials are in the body. A stale token sent along, as clients send theirs with every
+    # request, was a 401 that kept the client from the new one; a browser's session made it a 403
+    # for want of a CSRF token.
+    authentication_classes = []
 
     @extend_schema(
         tags=["auth"],
         summary="Obtain an API token",
+        description=(
+            "The user's token, the same until the password changes. Failed logins count towards "
+            "the account's lockout, as on the login page: a locked-out account gets 429."
+        ),
+        auth=[],
         request=TokenRequestSerializer,
         responses={200: AuthTokenSerializer, **error_responses(400, 429)},
         examples=[

@@ -162,6 +162,29 @@ def test_saving_a_user_without_a_new_password_keeps_the_token(receptionist, refe
     assert client.get("/api/v1/categories/").status_code == 200
 
 
+@pytest.mark.django_db
+def test_a_stale_token_in_the_header_does_not_stand_in_the_way_of_a_new_one(receptionist):
+    """A client that sends its token with every request keeps sending it when it logs in again
+    because that token was refused: the login must not refuse the login for it."""
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION="Token 0000000000000000000000000000000000000000")
+
+    response = client.post(TOKEN_URL, {"username": "reception", "password": "demo12345!"}, format="json")
+
+    assert response.status_code == 200
+    assert response.json()["token"] == Token.objects.get(user=receptionist).key
+
+
+@pytest.mark.django_db
+def test_a_browser_session_does_not_make_the_token_login_ask_for_a_csrf_token(receptionist):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(receptionist)
+
+    response = client.post(TOKEN_URL, {"username": "reception", "password": "demo12345!"}, format="json")
+
+    assert response.status_code == 200
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db
 @pytest.mark.parametrize(

@@ -184,3 +184,11 @@ def test_the_documentation_page_reads_the_schema_with_the_examples(anonymous_api
     assert any(example["value"].get("persons") == 32 for example in requests)
     detail = served["paths"]["/api/v1/cases/{id}/"]["get"]["responses"]["200"]["content"]["application/json"]
     assert any("沈桂英" in str(example["value"]) for example in detail["examples"].values())
+
+
+def test_the_token_login_is_documented_as_needing_no_credentials(schema):
+    operation = schema["paths"]["/api/v1/auth/token/"]["post"]
+
+    # None of its own, and none for every operation
+    assert "security" not in operation and "security" not in schema
+    assert "security" in schema["paths"]["/api/v1/cases/"]["get"]
