@@ -4,6 +4,7 @@ import copy
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.utils import translation
+from drf_spectacular.plumbing import get_lib_doc_excludes
 from rest_framework import serializers
 
 from .validators import validate_record_date
@@ -47,6 +48,16 @@ class FieldsBuiltOnce:
         if built is None:
             built = type(self)._built_validators = tuple(super().get_validators())
         return list(built)
+
+
+def schema_doc_excludes() -> list[type]:
+    """drf-spectacular describes a serializer or a view by the first docstring up its classes, up
+    to the first of these: DRF's own and our mixins, whose docstrings tell how they work, not what
+    a case or a department is (SPECTACULAR_SETTINGS["GET_LIB_DOC_EXCLUDES"])."""
+    # Imported here: the case API's serializers import this module.
+    from cases.api.actions import CaseActionsMixin
+
+    return [*get_lib_doc_excludes(), FieldsBuiltOnce, CaseActionsMixin]
 
 
 class RecordDateTimeField(serializers.DateTimeField):

@@ -199,6 +199,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "GET_LIB_DOC_EXCLUDES": "petition_desk.api_serializers.schema_doc_excludes",
     # Several models have a `kind`: name each choice set after what it is a kind of.
     "ENUM_NAME_OVERRIDES": {
         "ClockKindEnum": "cases.models.ClockKind",

@@ -1,9 +1,14 @@
+import inspect
+
 import pytest
 import yaml
 from django.core.management import call_command
 from jsonschema import Draft202012Validator
 
+from accounts.api import ObtainTokenView
+from cases.api.actions import CaseActionsMixin
 from cases.api.endpoints import ENDPOINT_ACTIONS
+from petition_desk.api_serializers import FieldsBuiltOnce
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +197,15 @@ def test_the_token_login_is_documented_as_needing_no_credentials(schema):
     # None of its own, and none for every operation
     assert "security" not in operation and "security" not in schema
     assert "security" in schema["paths"]["/api/v1/cases/"]["get"]
+
+
+def test_no_description_is_a_docstring_about_our_code_rather_than_about_the_api(schema):
+    """drf-spectacular describes a serializer or an operation by the first docstring up its
+    classes: a mixin's notes on how it is built are no description of a case or of a login."""
+    internal = [inspect.cleandoc(cls.__doc__) for cls in (FieldsBuiltOnce, CaseActionsMixin, ObtainTokenView)]
+    described = [
+        *(operation.get("description", "") for _name, operation in operations(schema)),
+        *(component.get("description", "") for component in schema["components"]["schemas"].values()),
+    ]
+
+    assert not [text for text in described if any(note in text for note in internal)]
