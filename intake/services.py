@@ -182,9 +182,13 @@ def _validate_contacts(contacts: tuple[ContactData, ...]) -> list[tuple[ContactD
             cleaned.append((contact, value, key))
     if errors:
         raise ValidationError({"contacts": errors})
+    clean_primary_contact(contacts)
+    return cleaned
+
+
+def clean_primary_contact(contacts: tuple[ContactData, ...]) -> None:
     if sum(contact.is_primary for contact in contacts) > 1:
         raise ValidationError({"contacts": [_("Only one contact can be the primary one.")]})
-    return cleaned
 
 
 class DuplicateIdentity(ValidationError):

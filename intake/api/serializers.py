@@ -1,9 +1,10 @@
 """Shapes of the window desk's API.
 
 Input serializers check types, lengths, choices and that referenced rows exist, then call the
-services' own pure checks (clean_identity, clean_contact, validate_case_data) so that an error is
-reported where it belongs in a nested payload; the rules themselves live in intake.services and
-run again there. The *_data functions turn validated input into the services' dataclasses.
+services' own pure checks (clean_identity, clean_contact, clean_primary_contact,
+validate_case_data) so that an error is reported where it belongs in a nested payload; the rules
+themselves live in intake.services and run again there. The *_data functions turn validated input
+into the services' dataclasses.
 """
 
 from operator import attrgetter
@@ -28,6 +29,7 @@ from ..services import (
     VisitData,
     clean_contact,
     clean_identity,
+    clean_primary_contact,
 )
 from ..validators import phone_lookup_key
 
@@ -131,7 +133,9 @@ class PetitionerInputSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         }
 
     def validate(self, attrs):
-        clean_identity(petitioner_data(attrs))
+        data = petitioner_data(attrs)
+        clean_identity(data)
+        clean_primary_contact(data.contacts)
         return attrs
 
 

@@ -388,6 +388,16 @@ def test_window_missing_is_refused(reception_api, payload):
             ("new", "contacts", "0", "value"),
             id="bad phone",
         ),
+        pytest.param(
+            new_person(
+                contacts=[
+                    {"kind": "mobile", "value": "13962598765", "is_primary": True},
+                    {"kind": "landline", "value": "0512-63001234", "is_primary": True},
+                ]
+            ),
+            ("new", "contacts"),
+            id="two primary contacts",
+        ),
         pytest.param({"petitioner": "abc"}, ("petitioner",), id="petitioner not an id"),
     ],
 )
