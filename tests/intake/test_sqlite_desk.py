@@ -17,7 +17,11 @@ case = CaseData(
     facts="拖欠工资", request="要求支付", category_id=CategoryFactory().pk,
     subject_area_id=SubjectAreaFactory().pk, place_id=PlaceFactory().pk,
 )
-now = timezone.now().replace(microsecond=0)
+# Noon of the day before: minutes before the real now would cross midnight in the first half hour
+# of a day, and the lists are of one day.
+now = timezone.make_aware(
+    datetime.datetime.combine(timezone.localdate() - datetime.timedelta(days=1), datetime.time(12))
+).astimezone(datetime.timezone.utc)
 
 def register(*names, persons=None, minutes_ago, phone=""):
     contacts = (ContactData(kind="mobile", value=phone),) if phone else ()
