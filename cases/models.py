@@ -122,6 +122,7 @@ class Case(models.Model):
     # `status NOT IN (...)` sends the statuses as parameters, and a prepared statement's generic
     # plan, which cannot see them, cannot use an index made for them.
     is_open = models.GeneratedField(
+        verbose_name=_("open"),
         expression=~Q(status__in=FINISHED_STATUSES),
         output_field=models.BooleanField(_("open")),
         db_persist=True,
@@ -165,7 +166,7 @@ class Case(models.Model):
     # `department` keeps naming the department a case was delivered to after it gave the case
     # back; this says it did: set by the return, cleared by the next delivery. That department
     # does not handle the case, and never did one the bureau then answered at the window.
-    department_gave_back = models.BooleanField(default=False, editable=False)
+    department_gave_back = models.BooleanField(_("returned by the department"), default=False, editable=False)
     reply_outcome = models.CharField(_("reply"), max_length=20, choices=ReplyOutcome.choices, blank=True)
     reply_text = models.TextField(_("reply text"), blank=True)
     replied_at = models.DateTimeField(_("replied at"), null=True, blank=True)
@@ -216,8 +217,12 @@ class Case(models.Model):
 class CaseNumberCounter(models.Model):
     """The last case number given in a year; its row is locked while the next one is taken."""
 
-    year = models.PositiveSmallIntegerField(primary_key=True)
-    last = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(_("year"), primary_key=True)
+    last = models.PositiveIntegerField(_("last number"), default=0)
+
+    class Meta:
+        verbose_name = _("case number counter")
+        verbose_name_plural = _("case number counters")
 
     def __str__(self):
         return f"{self.year}: {self.last}"
@@ -226,7 +231,9 @@ class CaseNumberCounter(models.Model):
 class CaseEvent(models.Model):
     """One entry in a case's timeline: who did what, and the status before and after."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events", db_index=False)
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="events", db_index=False
+    )
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("by"),
@@ -259,12 +266,16 @@ def attachment_path(instance: "Attachment", filename: str) -> str:
 class Attachment(models.Model):
     """A scanned letter or photo; served only through a view that checks the viewer's right."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="attachments"
+    )
     file = models.FileField(_("file"), upload_to=attachment_path, max_length=200)
     original_name = models.CharField(_("file name"), max_length=200)
     content_type = models.CharField(_("type"), max_length=100)
     size = models.PositiveIntegerField(_("size"))
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
 
     class Meta:
@@ -291,8 +302,10 @@ class SignOff(models.Model):
     """A leader's decision on a case (签阅 / 批示). A case signed off again after a return has
     several; each that routes the case gets exactly one Forwarding."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="sign_offs")
-    leader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="sign_offs")
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("signed off by"), on_delete=models.PROTECT, related_name="+"
+    )
     decision = models.CharField(_("decision"), max_length=20, choices=Decision.choices)
     department = models.ForeignKey(
         Department, verbose_name=_("receiving department"), on_delete=models.PROTECT, null=True, blank=True
@@ -323,9 +336,15 @@ class SignOff(models.Model):
 class Forwarding(models.Model):
     """The case placed in a department's inbox: one per sign-off, whatever retries happen."""
 
-    sign_off = models.OneToOneField(SignOff, on_delete=models.PROTECT, related_name="forwarding")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="forwardings")
-    department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="+")
+    sign_off = models.OneToOneField(
+        SignOff, verbose_name=_("sign-off"), on_delete=models.PROTECT, related_name="forwarding"
+    )
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="forwardings"
+    )
+    department = models.ForeignKey(
+        Department, verbose_name=_("receiving department"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("forwarded at"), default=timezone.now)
 
     class Meta:
@@ -347,14 +366,16 @@ class OutboxMessage(models.Model):
     """Work that must not be lost, written in the same transaction as the decision that calls
     for it. The task marks it done; the periodic relay re-sends what is still pending."""
 
-    topic = models.CharField(max_length=30)
-    object_id = models.PositiveBigIntegerField()
-    state = models.CharField(max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING)
-    created_at = models.DateTimeField(default=timezone.now)
-    last_sent_at = models.DateTimeField(null=True, blank=True)
-    sends = models.PositiveIntegerField(default=0)
-    done_at = models.DateTimeField(null=True, blank=True)
-    last_error = models.TextField(blank=True)
+    topic = models.CharField(_("topic"), max_length=30)
+    object_id = models.PositiveBigIntegerField(_("object ID"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=OutboxState.choices, default=OutboxState.PENDING
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    last_sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
+    sends = models.PositiveIntegerField(_("times sent"), default=0)
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+    last_error = models.TextField(_("last error"), blank=True)
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -405,18 +426,27 @@ class Extension(models.Model):
     """An extension of the handling time (Art. 34): at most 30 days in all, approved by a
     leader, with the reason the petitioner will be told."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extensions")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="extensions"
+    )
     days = models.PositiveSmallIntegerField(_("days"))
     reason = models.TextField(_("reason (told to the petitioner)"))
     state = models.CharField(
         _("state"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
     )
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    requested_at = models.DateTimeField(default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
     )
-    decided_at = models.DateTimeField(null=True, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at", "id"]
@@ -436,15 +466,24 @@ class Extension(models.Model):
 class SupervisionNotice(models.Model):
     """A leader's supervision (督办) of a case; the department must answer it."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="supervision_notices")
+    case = models.ForeignKey(
+        Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="supervision_notices"
+    )
     text = models.TextField(_("notice"))
-    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("sent by"), on_delete=models.PROTECT, related_name="+"
+    )
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
     answer = models.TextField(_("answer"), blank=True)
     answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
     )
-    answered_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(_("answered at"), null=True, blank=True)
     # A notice is to the department holding the case; when that department returns the case
     # unanswered, the notice lapses with the return rather than passing to the next department.
     # To the department holding the case when it was sent; none while no department could
@@ -491,10 +530,11 @@ class Clock(models.Model):
     """One legal time limit running on a case. A clock stops when what it waits for is done;
     the deadline sweep reads the running ones."""
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="clocks")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="clocks")
     kind = models.CharField(_("clock"), max_length=20, choices=ClockKind.choices)
     department = models.ForeignKey(
         Department,
+        verbose_name=_("department"),
         on_delete=models.CASCADE,
         null=True,
         blank=True,
@@ -507,7 +547,7 @@ class Clock(models.Model):
     provisional = models.BooleanField(_("provisional"), default=False)
     stopped_at = models.DateTimeField(_("stopped"), null=True, blank=True)
     # 0: nothing sent; 1: the due-soon reminder went out; 2: the overdue one.
-    alert_level = models.PositiveSmallIntegerField(default=0)
+    alert_level = models.PositiveSmallIntegerField(_("reminder level"), default=0)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -545,11 +585,15 @@ class Reminder(models.Model):
         DUE_SOON = 1, _("Due soon")
         OVERDUE = 2, _("Overdue")
 
-    clock = models.ForeignKey(Clock, on_delete=models.CASCADE, related_name="reminders")
-    level = models.PositiveSmallIntegerField(choices=Level.choices)
-    sent_at = models.DateTimeField(default=timezone.now)
+    clock = models.ForeignKey(
+        Clock, verbose_name=_("clock"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    level = models.PositiveSmallIntegerField(_("level"), choices=Level.choices)
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         constraints = [models.UniqueConstraint(fields=["clock", "level"], name="reminder_once_per_level")]
 
     def __str__(self):

@@ -34,7 +34,7 @@ def document_path(document: "Document", filename: str) -> str:
 
 
 class Document(models.Model):
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="documents")
+    case = models.ForeignKey(Case, verbose_name=_("case"), on_delete=models.CASCADE, related_name="documents")
     event = models.ForeignKey(
         CaseEvent, verbose_name=_("step"), on_delete=models.PROTECT, related_name="documents"
     )
@@ -49,7 +49,7 @@ class Document(models.Model):
     size = models.PositiveIntegerField(_("size"), default=0)
     created_at = models.DateTimeField(_("issued at"))
     rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
-    last_sent_at = models.DateTimeField(null=True, blank=True)
+    last_sent_at = models.DateTimeField(_("render last requested at"), null=True, blank=True)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     last_error = models.TextField(_("last error"), blank=True)
 
@@ -81,11 +81,13 @@ class Document(models.Model):
 class DocumentNumberCounter(models.Model):
     """The last number given to a kind of document in a year: letters are numbered without gaps."""
 
-    kind = models.CharField(max_length=30, choices=DocumentKind.choices)
-    year = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    kind = models.CharField(_("kind"), max_length=30, choices=DocumentKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number"), default=0)
 
     class Meta:
+        verbose_name = _("document number counter")
+        verbose_name_plural = _("document number counters")
         constraints = [models.UniqueConstraint(fields=["kind", "year"], name="document_counter_kind_year")]
 
     def __str__(self):

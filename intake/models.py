@@ -43,12 +43,14 @@ class Petitioner(models.Model):
     id_type = models.CharField(_("ID type"), max_length=20, choices=IdType.choices, default=IdType.NONE)
     id_number = EncryptedTextField(_("ID number"), blank=True)
     # HMAC of the normalised number: the only way an ID number is searched.
-    id_number_hash = models.CharField(max_length=64, blank=True, editable=False)
+    id_number_hash = models.CharField(_("ID number hash"), max_length=64, blank=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=40, blank=True, editable=False)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("registered by"), on_delete=models.PROTECT, related_name="+"
+    )
     created_at = models.DateTimeField(_("registered at"), auto_now_add=True)
 
     class Meta:
@@ -91,11 +93,15 @@ class Relation(models.TextChoices):
 class ContactPoint(models.Model):
     """A way to reach a petitioner, possibly through someone else (her son's phone)."""
 
-    petitioner = models.ForeignKey(Petitioner, on_delete=models.CASCADE, related_name="contacts")
+    petitioner = models.ForeignKey(
+        Petitioner, verbose_name=_("petitioner"), on_delete=models.CASCADE, related_name="contacts"
+    )
     kind = models.CharField(_("kind"), max_length=10, choices=ContactKind.choices)
     value = models.CharField(_("number or address"), max_length=200)
     # Digits only for phones, so that any way of typing a number finds it; empty for addresses.
-    lookup_key = models.CharField(max_length=20, blank=True, db_index=True, editable=False)
+    lookup_key = models.CharField(
+        _("phone lookup key"), max_length=20, blank=True, db_index=True, editable=False
+    )
     relation = models.CharField(_("whose"), max_length=10, choices=Relation.choices, default=Relation.SELF)
     holder_name = models.CharField(_("holder's name"), max_length=50, blank=True)
     is_primary = models.BooleanField(_("primary"), default=False)
@@ -139,7 +145,7 @@ class Visit(models.Model):
     note = models.TextField(_("note"), blank=True)
     # The desk page's one-time key: the same page sent twice (a double click, the browser's
     # "resend") registers one visit.
-    submission = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submission = models.UUIDField(_("submission key"), null=True, blank=True, unique=True, editable=False)
 
     class Meta:
         ordering = ["-visited_at", "-id"]
@@ -155,11 +161,17 @@ class Attendance(models.Model):
     """A named person present at a visit, and whether the group chose them as representative."""
 
     # db_index=False: the unique (visit, petitioner) constraint leads with the visit and serves it.
-    visit = models.ForeignKey(Visit, on_delete=models.CASCADE, related_name="attendances", db_index=False)
-    petitioner = models.ForeignKey(Petitioner, on_delete=models.PROTECT, related_name="attendances")
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="attendances", db_index=False
+    )
+    petitioner = models.ForeignKey(
+        Petitioner, verbose_name=_("petitioner"), on_delete=models.PROTECT, related_name="attendances"
+    )
     is_representative = models.BooleanField(_("representative"), default=False)
 
     class Meta:
+        verbose_name = _("attendee")
+        verbose_name_plural = _("attendees")
         constraints = [
             models.UniqueConstraint(fields=["visit", "petitioner"], name="attendance_once_per_visit"),
         ]

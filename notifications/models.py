@@ -19,15 +19,25 @@ class Kind(models.TextChoices):
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recipient"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
     )
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    case = models.ForeignKey(
+        "cases.Case",
+        verbose_name=_("case"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     message = models.CharField(_("message"), max_length=300)
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
     # Set when the notification is to go out by email as well; cleared once it went out.
-    email_pending = models.BooleanField(default=False)
+    email_pending = models.BooleanField(_("email pending"), default=False)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -47,11 +57,13 @@ class DigestRun(models.Model):
     """The leaders' digest covers the cases submitted up to `until`; the next one starts there,
     so a retried digest task never repeats a case."""
 
-    until = models.DateTimeField(unique=True)
-    cases = models.PositiveIntegerField(default=0)
+    until = models.DateTimeField(_("covers up to"), unique=True)
+    cases = models.PositiveIntegerField(_("number of cases"), default=0)
 
     class Meta:
         ordering = ["-until"]
+        verbose_name = _("leaders' digest")
+        verbose_name_plural = _("leaders' digests")
 
     def __str__(self):
         return f"{self.until}: {self.cases}"
