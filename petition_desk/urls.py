@@ -16,6 +16,7 @@ def favicon(request):
     # then asks here, on every first page of a visit.
     return redirect(static("favicon.svg"), permanent=True)
 
+
 urlpatterns = [
     path("", include("accounts.urls")),
     path("desk/", include("intake.urls")),
