@@ -6,8 +6,8 @@ from drf_spectacular.views import SpectacularRedocView
 class ApiDocsView(SpectacularRedocView):
     template_name = "api/redoc.html"
 
-    def get(self, request, *args, **kwargs):
-        response = super().get(request, *args, **kwargs)
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
         # Redoc's bundle draws its maker's logo from cdn.redoc.ly, with no setting to turn it off
         # (drf-spectacular-sidecar issue 11): on an intranet that is a look-up of an outside
         # host from every reader's browser. The browser is told to load images from here only.
