@@ -10,6 +10,14 @@ from .models import CalendarYear, SpecialDay
 PACKAGE_SOURCE = "chinese-calendar"
 
 
+def holiday_name(package_name: str) -> str:
+    """The package names its days in English ("Spring Festival"); the bureau's calendar reads 春节."""
+    try:
+        return chinese_calendar.Holiday(package_name).chinese
+    except ValueError:
+        return package_name
+
+
 def package_years() -> list[int]:
     return sorted({day.year for day in constants.holidays})
 
@@ -28,11 +36,11 @@ def calendar_year_load(*, year: int) -> int:
     first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
     chinese_calendar.is_workday(first)  # raises NotImplementedError for an unknown year
     days = [
-        SpecialDay(date=day, is_working_day=False, name=name)
+        SpecialDay(date=day, is_working_day=False, name=holiday_name(name))
         for day, name in constants.holidays.items()
         if day.year == year and day.weekday() < 5
     ] + [
-        SpecialDay(date=day, is_working_day=True, name=name)
+        SpecialDay(date=day, is_working_day=True, name=holiday_name(name))
         for day, name in constants.workdays.items()
         if day.year == year
     ]

@@ -97,3 +97,11 @@ def test_loading_a_named_year_replaces_it_with_the_packages_calendar():
     assert is_working_day(datetime.date(2026, 10, 12))
     assert is_working_day(datetime.date(2026, 10, 10))
     assert add_working_days(datetime.date(2026, 9, 30), 5).date == datetime.date(2026, 10, 13)
+
+
+def test_the_package_s_holidays_are_named_in_chinese():
+    call_command("load_holidays", "2026")
+
+    assert SpecialDay.objects.get(date=datetime.date(2026, 2, 17)).name == "春节"
+    # a make-up working day carries the name of the holiday it makes up for
+    assert SpecialDay.objects.get(date=datetime.date(2026, 10, 10)).name == "国庆节"
