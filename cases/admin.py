@@ -18,9 +18,7 @@ from .models import (
     SupervisionNotice,
 )
 from .outbox import outbox_retry
-from .workflow import Action
-
-ACTION_LABELS = dict(Action.choices)
+from .workflow import action_label
 
 
 @admin.register(Department)
@@ -57,7 +55,7 @@ class CaseEventInline(admin.TabularInline):
     @admin.display(description=_("action"))
     def step(self, event: CaseEvent) -> str:
         # The field has no choices (a step's name may change, the stored code may not).
-        return ACTION_LABELS.get(event.action, event.action)
+        return action_label(event.action)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

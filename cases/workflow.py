@@ -43,6 +43,14 @@ class Action(models.TextChoices):
     REMIND = "remind", _("Reminder")
 
 
+_ACTION_LABELS = dict(Action.choices)
+
+
+def action_label(code: str) -> str:
+    """A timeline step's name; a code no longer among the actions shows as it is stored."""
+    return _ACTION_LABELS.get(code, code)
+
+
 @dataclass(frozen=True)
 class Transition:
     to: Status

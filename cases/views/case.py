@@ -20,10 +20,8 @@ from .. import selectors
 from ..forms import ActionForm
 from ..models import Case
 from ..services import TransitionNotAllowed, case_submit
-from ..workflow import Action, allowed_actions
+from ..workflow import Action, action_label, allowed_actions
 from .panels import PANELS, ShownPanel, load_record, panels_for, step_allowed
-
-ACTION_LABELS = dict(Action.choices)
 
 
 def _visible_case(request, pk: int) -> Case:
@@ -70,7 +68,7 @@ def render_case(
             unsaved = typed_text(bound.form)
     events = list(case.events.select_related("actor"))
     for event in events:
-        event.label = ACTION_LABELS.get(event.action, event.action)
+        event.label = action_label(event.action)
     return render(
         request,
         "cases/case_detail.html",
