@@ -1,3 +1,5 @@
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -45,7 +47,6 @@ class Petitioner(models.Model):
     # HMAC of the normalised number: the only way an ID number is searched.
     id_number_hash = models.CharField(_("ID number hash"), max_length=64, blank=True, editable=False)
     id_number_masked = models.CharField(_("ID number"), max_length=40, blank=True, editable=False)
-    birth_date = models.DateField(_("birth date"), null=True, blank=True)
     address = models.CharField(_("address"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
@@ -68,6 +69,16 @@ class Petitioner(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def birth_date(self) -> datetime.date | None:
+        """Digits 7–14 of a resident ID, read from the decrypted number. Not a column: beside the
+        masked number (digits 1–4 and 15–18) it left two digits hidden, and the check character
+        gave those away."""
+        if self.id_type != IdType.RESIDENT_ID or not self.id_number:
+            return None
+        number = self.id_number
+        return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
 
 
 class ContactKind(models.TextChoices):

@@ -138,7 +138,7 @@ def clean_identity(data: PetitionerData) -> dict:
     errors = {}
     if not name:
         errors["name"] = [_("Enter the petitioner's name.")]
-    identity = {"id_number": "", "id_number_hash": "", "id_number_masked": "", "birth_date": None}
+    identity = {"id_number": "", "id_number_hash": "", "id_number_masked": ""}
     gender = data.gender
     if data.id_type == IdType.RESIDENT_ID:
         try:
@@ -146,7 +146,7 @@ def clean_identity(data: PetitionerData) -> dict:
         except ValidationError as error:
             errors["id_number"] = error.messages
         else:
-            identity |= {"id_number": resident_id.number, "birth_date": resident_id.birth_date}
+            identity["id_number"] = resident_id.number
             gender = resident_id.gender
     elif data.id_type == IdType.OTHER:
         try:

@@ -1,5 +1,6 @@
 """ID numbers at rest: encrypted (Fernet, rotatable keys) and found only through a keyed hash."""
 
+import datetime
 import hashlib
 
 import pytest
@@ -48,6 +49,27 @@ def test_the_id_number_is_not_stored_in_plaintext(receptionist):
     assert ID_NUMBER not in stored_hash
     assert stored_masked == "1101**********002X"
     assert Fernet(settings.FIELD_ENCRYPTION_KEYS[0]).decrypt(stored.encode()).decode() == ID_NUMBER
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_no_column_holds_what_rebuilds_the_id_number(receptionist):
+    """The masked number keeps digits 1–4 and 15–18, the birth date is digits 7–14: stored beside
+    the mask in clear, it left only digits 5–6 hidden, which the check character narrows to nine
+    candidates and the prefecture's few county codes to one or two. Encrypted, the number must not
+    be readable from the row's other columns either."""
+    # when
+    petitioner = register(receptionist)
+
+    # then no column of the row, whatever its type, holds the birth date
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT row_to_json(row)::text FROM intake_petitioner row WHERE id = %s", [petitioner.pk]
+        )
+        stored = cursor.fetchone()[0]
+    assert "1949-12-31" not in stored and "19491231" not in stored
+    # and the petitioner's own page still has it, read from the number
+    assert Petitioner.objects.get(pk=petitioner.pk).birth_date == datetime.date(1949, 12, 31)
 
 
 @pytest.mark.django_db

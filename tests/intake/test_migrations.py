@@ -1,5 +1,7 @@
 """Data migrations of intake, run forward over rows as the code before them wrote them."""
 
+import datetime
+
 import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
@@ -81,3 +83,26 @@ def test_a_landline_stored_with_an_extension_is_found_by_its_number_afterwards()
 
     keys = dict(ContactPoint.objects.values_list("pk", "lookup_key"))
     assert keys == {work.pk: "051263001234", home.pk: "051263005678"}
+
+
+def test_the_birth_date_column_undone_is_filled_from_the_numbers_again():
+    without, with_column = (
+        [("intake", "0009_petitioner_birth_date_from_the_id_number")],
+        [("intake", "0008_verbose_names")],
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(without)
+    apps = executor.loader.project_state(without).apps
+    user = apps.get_model("accounts", "User").objects.create(username="window1")
+    Petitioner = apps.get_model("intake", "Petitioner")
+    woman = Petitioner.objects.create(
+        name="王秀英", id_type="resident_id", id_number="11010519491231002X", created_by=user
+    )
+    passport = Petitioner.objects.create(name="李四", id_type="other", id_number="E12345678", created_by=user)
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(with_column)
+
+    Petitioner = executor.loader.project_state(with_column).apps.get_model("intake", "Petitioner")
+    born = dict(Petitioner.objects.values_list("pk", "birth_date"))
+    assert born == {woman.pk: datetime.date(1949, 12, 31), passport.pk: None}

@@ -270,7 +270,7 @@ PATH_WEIGHTS = [weight for weight, _path in PATHS]
 
 COLUMNS = {
     Petitioner: (
-        "id name gender id_type id_number id_number_hash id_number_masked birth_date address note "
+        "id name gender id_type id_number id_number_hash id_number_masked address note "
         "created_by_id created_at"
     ),
     ContactPoint: (
@@ -543,11 +543,9 @@ class ChunkWriter:
     def petitioner(self, i: int, at: int, receptionist: int, place_name: str) -> None:
         rng = self.rng
         roll = rng.random()
-        birth = "\\N"
         if roll < 0.87:
             id_type, number = "resident_id", resident_id_of(i)
             gender = "male" if int(number[16]) % 2 else "female"
-            birth = f"{number[6:10]}-{number[10:12]}-{number[12:14]}"
         elif roll < 0.89:
             id_type, number = "other", f"{rng.choice('CEGH')}{i:08d}"
             gender = rng.choice(("male", "female"))
@@ -569,7 +567,7 @@ class ChunkWriter:
             address = ""
         created = ts(at)
         self.rows[Petitioner].append(
-            f"{i}\t{name}\t{gender}\t{id_type}\t{encrypted}\t{hashed}\t{masked}\t{birth}\t{address}\t\t"
+            f"{i}\t{name}\t{gender}\t{id_type}\t{encrypted}\t{hashed}\t{masked}\t{address}\t\t"
             f"{receptionist}\t{created}\n"
         )
         # Contacts: a mobile mostly (sometimes a relative's), a landline, or only an address.
