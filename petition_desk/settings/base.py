@@ -145,6 +145,10 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 # address as well would shut every window behind the bureau's one NAT address out at once.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# django-axes keeps a failed login's GET and POST data in its table and admin page, masking these.
+# `next` is the page the session ended on, a search for an ID number or a phone included; the
+# account is counted by its username column, and the CSRF token is a secret of the browser.
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "next", "csrfmiddlewaretoken"]
 
 # An idle session ends after 30 minutes; accounts.middleware.SessionRenewalMiddleware renews it.
 SESSION_COOKIE_AGE = 30 * 60

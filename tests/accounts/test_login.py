@@ -115,6 +115,27 @@ def test_five_failed_logins_lock_the_account(client, receptionist):
     assert not is_logged_in(client)
 
 
+def test_a_failed_login_records_no_id_number_the_page_was_left_with(client, leader):
+    """A search for an ID number whose session has ended is sent to the login with the search in
+    `next`; django-axes kept a failed login's GET and POST data whole, in clear, in its table
+    and on its admin page."""
+    # given a search left when the session ended
+    id_number = "11010519491231002X"
+    response = client.get(reverse("cases:search"), {"q": id_number})
+    login_url = response["Location"]
+    assert id_number in login_url
+
+    # when the password is then mistyped
+    client.post(
+        login_url, {"username": leader.username, "password": "wrong", "next": f"/cases/search/?q={id_number}"}
+    )
+
+    # then the attempt is counted against the account, and the number is nowhere in its record
+    attempt = AccessAttempt.objects.get(username=leader.username)
+    assert attempt.failures_since_start == 1
+    assert id_number not in attempt.get_data and id_number not in attempt.post_data
+
+
 def test_the_lock_is_per_account_not_per_address(client, receptionist, leader):
     """The windows share one NAT address: one locked account does not lock the others."""
     fail_five_times(client, receptionist.username)
