@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.models import Role
@@ -193,6 +194,8 @@ def lookup(request):
 
 @role_required(*READ_ROLES)
 @require_http_methods(["GET", "POST"])
+# Not kept by the browser (Cache-Control: no-store): a window's computer is shared between shifts.
+@never_cache
 def petitioner_detail(request, pk: int):
     """The petitioner's own page: the only place the full ID number is shown."""
     petitioner = get_object_or_404(Petitioner, pk=pk)

@@ -536,6 +536,15 @@ def test_the_full_id_number_is_shown_on_the_petitioners_page_only(receptionist, 
     assert "沈桂英" in missing and WOMAN_ID not in missing
 
 
+def test_the_page_with_the_full_id_number_is_not_kept_by_the_browser(receptionist, woman):
+    """A window's computer is shared between shifts: kept in its browser's cache, the page came
+    back with the full number on Back after a log-out, and lay on its disk meanwhile."""
+    response = client_for(receptionist).get(reverse("intake:petitioner", args=[woman.pk]))
+
+    assert WOMAN_ID in page_text(response)
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+
+
 # --- the repeat look-up -----------------------------------------------------------------------
 
 
