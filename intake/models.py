@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from .fields import EncryptedTextField
+from .validators import birth_date_of
 
 
 class Window(models.Model):
@@ -77,8 +78,7 @@ class Petitioner(models.Model):
         gave those away."""
         if self.id_type != IdType.RESIDENT_ID or not self.id_number:
             return None
-        number = self.id_number
-        return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        return birth_date_of(self.id_number)
 
 
 class ContactKind(models.TextChoices):

@@ -87,6 +87,11 @@ class ResidentId:
         return mask_id_number(self.number)
 
 
+def birth_date_of(number: str) -> datetime.date:
+    """Digits 7–14 of an 18-character resident ID; ValueError when they are not a real date."""
+    return datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+
+
 def parse_resident_id(value: str, *, today: datetime.date | None = None) -> ResidentId:
     number = _SEPARATORS.sub("", _fold(value)).upper()
     if len(number) != 18:
@@ -106,7 +111,7 @@ def parse_resident_id(value: str, *, today: datetime.date | None = None) -> Resi
             code="id_region",
         )
     try:
-        birth_date = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+        birth_date = birth_date_of(number)
     except ValueError:
         raise ValidationError(
             _("The birth date (digits 7–14) is not a real date."), code="id_birth_date"
