@@ -1,5 +1,7 @@
 """The window after the department: follow-up call, review request, closing the case."""
 
+import datetime
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -12,7 +14,7 @@ from notifications.services import leaders, notify
 from petition_desk.i18n import in_bureau_language
 
 from .clocks import clocks_stop, running_clock
-from .models import Case, ClockKind, Satisfaction
+from .models import Case, Clock, ClockKind, Satisfaction
 from .services import apply_action
 from .workflow import Action
 
@@ -53,6 +55,11 @@ def case_follow_up(
         return case
 
 
+def review_window_open(clock: Clock | None, today: datetime.date) -> bool:
+    """Whether the 30 days to ask for review (the case's running REVIEW clock) still run."""
+    return clock is not None and today <= clock.due_on
+
+
 def case_request_review(*, case_id: int, actor: User, note: str = "") -> Case:
     """复查: asked within 30 days of the reply (Art. 35)."""
 
@@ -62,8 +69,7 @@ def case_request_review(*, case_id: int, actor: User, note: str = "") -> Case:
                 _("A review was asked on %(date)s already.")
                 % {"date": timezone.localdate(case.review_requested_at)}
             )
-        clock = running_clock(case, ClockKind.REVIEW)
-        if clock is None or clock.due_on < timezone.localdate():
+        if not review_window_open(running_clock(case, ClockKind.REVIEW), timezone.localdate()):
             raise ValidationError(_("A review can be asked only within 30 days of the reply."))
 
     with transaction.atomic(durable=True):

@@ -43,6 +43,12 @@ def extension_days_left(approved_days: Iterable[int]) -> int:
     return MAX_EXTENSION_DAYS - sum(approved_days)
 
 
+def report_owed(case: Case, clock: Clock | None) -> bool:
+    """Whether the case owes its completion report: it was assigned, and the report's clock
+    (REPORT) still runs."""
+    return case.report_due is not None and clock is not None
+
+
 def case_accept(*, case_id: int, actor: User, note: str = "") -> Case:
     with transaction.atomic(durable=True):
         case = apply_action(case_id=case_id, actor=actor, action=Action.ACCEPT, note=note)
@@ -229,7 +235,7 @@ def case_report(*, case_id: int, actor: User, text: str) -> Case:
     def assigned_only(case: Case) -> None:
         if case.report_due is None:
             raise ValidationError(_("Only an assigned case has a completion report."))
-        if running_clock(case, ClockKind.REPORT) is None:
+        if not report_owed(case, running_clock(case, ClockKind.REPORT)):
             raise ValidationError(_("The report for this case has been sent already."))
 
     with transaction.atomic(durable=True):

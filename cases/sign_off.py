@@ -25,11 +25,10 @@ from .models import (
     ExtensionState,
     OutboxMessage,
     SignOff,
-    Status,
     SupervisionNotice,
 )
 from .services import apply_action
-from .supervision import answering_department_id, open_notices
+from .supervision import answering_department_id, open_notices, something_to_supervise
 from .workflow import Action
 
 FORWARD_TOPIC = "forward"
@@ -189,7 +188,7 @@ def case_supervise(*, case_id: int, leader: User, text: str) -> SupervisionNotic
         raise ValidationError({"text": [_("Write what the department must do.")]})
 
     def something_owed(case: Case) -> None:
-        if case.status == Status.CLOSED and running_clock(case, ClockKind.REPORT) is None:
+        if not something_to_supervise(case, running_clock(case, ClockKind.REPORT)):
             raise ValidationError(_("This case is closed and owes nothing: there is nothing to supervise."))
         # The form sent again (Back and send): one notice, one e-mail, one answer owed.
         if open_notices(case).filter(text=text).exists():

@@ -7,11 +7,19 @@ A notice stays its department's to answer until they answer it or can no longer 
 returned or declined the case, or it was answered at the window after they gave it back. Then
 it lapses, rather than passing to whichever department gets the case next."""
 
+from collections.abc import Iterable
+
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from .models import Case, SupervisionNotice
+from .models import Case, Clock, Status, SupervisionNotice
 from .workflow import Action, department_holds, transition_for
+
+
+def something_to_supervise(case: Case, report_clock: Clock | None) -> bool:
+    """Whether a notice has anything to chase: once closed, a case owes only the completion
+    report whose clock (`report_clock`, REPORT) still runs."""
+    return case.status != Status.CLOSED or report_clock is not None
 
 
 def answering_department_id(case: Case) -> int | None:
@@ -31,7 +39,7 @@ def open_notices(case: Case) -> QuerySet[SupervisionNotice]:
     )
 
 
-def answer_owed(case: Case, notices: list[SupervisionNotice]) -> bool:
+def answer_owed(case: Case, notices: Iterable[SupervisionNotice]) -> bool:
     """open_notices' rule over notices already loaded (the case page's)."""
     department_id = answering_department_id(case)
     return department_id is not None and any(

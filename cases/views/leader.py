@@ -15,9 +15,10 @@ from accounts.permissions import role_required
 from .. import selectors
 from ..forms import BatchSignOffForm, ExtensionDecisionForm, SuperviseForm
 from ..models import ClockKind, Extension, ExtensionState
+from ..offered import CaseFacts, action_offered
 from ..services import TransitionNotAllowed
 from ..sign_off import case_sign_off, case_sign_off_many, case_supervise, extension_decide
-from ..workflow import Action, allowed_actions
+from ..workflow import Action
 from .case import act
 
 PAGE_SIZE = 25
@@ -118,7 +119,7 @@ def supervision(request):
     for key, cases in selectors.supervision_list().items():
         cases = list(cases[: SECTION_SIZE + 1])
         for case in cases:
-            case.can_supervise = Action.SUPERVISE in allowed_actions(case.status, request.user.role)
+            case.can_supervise = action_offered(Action.SUPERVISE, case, request.user.role, CaseFacts.of(case))
             case.supervise_form = SuperviseForm(prefix="supervise", auto_id=f"supervise-{key}-{case.pk}-%s")
         sections.append(
             {

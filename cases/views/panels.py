@@ -1,9 +1,10 @@
-"""Which action forms the case page shows, and with what: each allowed action of the viewer's
-role (cases.workflow.allowed_actions) that the case's facts leave something to do for."""
+"""Which action forms the case page shows, and with what: one for each action offered to the
+viewer's role now (cases.offered: allowed in the case's state, and left something to do by its
+facts)."""
 
 from dataclasses import dataclass
+from functools import cached_property
 
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -23,9 +24,8 @@ from ..forms import (
     SuperviseForm,
     SupervisionAnswerForm,
 )
-from ..handling import extension_days_left, return_window_over
-from ..models import Case, ClockKind, ExtensionState
-from ..supervision import answer_owed
+from ..models import Case, ClockKind
+from ..offered import CaseFacts, actions_offered
 from ..workflow import Action, allowed_actions
 
 
@@ -135,20 +135,14 @@ class Record:
     extensions: list
     notices: list
 
-    @property
-    def running(self) -> dict:
-        return {clock.kind: clock for clock in self.clocks if clock.stopped_at is None}
+    @cached_property
+    def facts(self) -> CaseFacts:
+        running = {clock.kind: clock for clock in self.clocks if clock.stopped_at is None}
+        return CaseFacts(running=running, extensions=self.extensions, notices=self.notices)
 
     @property
     def pending_extension(self):
-        return next((e for e in self.extensions if e.state == ExtensionState.PENDING), None)
-
-    @property
-    def extension_days_left(self) -> int:
-        return extension_days_left(e.days for e in self.extensions if e.state == ExtensionState.APPROVED)
-
-    def owes_answer(self, case: Case) -> bool:
-        return answer_owed(case, self.notices)
+        return self.facts.pending_extension
 
 
 def load_record(case: Case) -> Record:
@@ -160,29 +154,13 @@ def load_record(case: Case) -> Record:
     )
 
 
-def _shown(name: str, case: Case, record: Record) -> ShownPanel | None:
-    """The panel as the page shows it, or None when the case's facts leave nothing to do."""
-    running = record.running
+def _shown(name: str, case: Case, facts: CaseFacts) -> ShownPanel:
+    """The panel of an offered action as the page shows it: its form, with what helps fill it."""
+    running = facts.running
     initial, help_text = {}, ""
-    if name == "decide_extension" and record.pending_extension is None:
-        return None
-    # What the service would refuse is not offered: a reply while an extension waits, an
-    # extension once the 30 days are used, a return once its five working days are over.
-    if name == "extend" and (record.pending_extension is not None or record.extension_days_left <= 0):
-        return None
-    if name == "reply" and record.pending_extension is not None:
-        return None
-    if name == "return" and return_window_over(running.get(ClockKind.RETURN), timezone.localdate()):
-        return None
-    if name == "answer_supervision" and not record.owes_answer(case):
-        return None
     if name == "report":
-        if case.report_due is None or ClockKind.REPORT not in running:
-            return None
         help_text = _("Due on %(date)s.") % {"date": case.report_due}
     if name == "review":
-        if ClockKind.REVIEW not in running:
-            return None
         help_text = _("Allowed until %(date)s (30 days after the reply, Art. 35).") % {
             "date": running[ClockKind.REVIEW].due_on
         }
@@ -199,24 +177,24 @@ def _shown(name: str, case: Case, record: Record) -> ShownPanel | None:
     return ShownPanel(name, panel, panel.form_class(prefix=name, initial=initial), help_text)
 
 
-def _panels_allowed(case: Case, user) -> set[str]:
-    """The panels whose steps the case's state lets the user take at all."""
-    return {ACTION_PANELS[a] for a in allowed_actions(case.status, user.role) if a in ACTION_PANELS}
+def _panels_of(actions: list[Action]) -> set[str]:
+    return {ACTION_PANELS[action] for action in actions if action in ACTION_PANELS}
 
 
 def step_allowed(case: Case, user, name: str) -> bool:
-    return name in _panels_allowed(case, user)
+    """Whether the case's state lets the user take the panel's step at all, whatever its facts."""
+    return name in _panels_of(allowed_actions(case.status, user.role))
 
 
 def panels_for(case: Case, user, record: Record, bound: ShownPanel | None) -> list[ShownPanel]:
-    """The forms of the actions the user may take now, in the order of PANELS: the usual next
+    """The forms of the actions offered to the user now, in the order of PANELS: the usual next
     step first."""
-    allowed = _panels_allowed(case, user)
+    facts = record.facts
+    offered = _panels_of(actions_offered(case, user.role, facts))
     shown = []
-    for name in (name for name in PANELS if name in allowed):
-        panel = _shown(name, case, record)
-        if panel is not None and bound is not None and bound.name == name:
+    for name in (name for name in PANELS if name in offered):
+        panel = _shown(name, case, facts)
+        if bound is not None and bound.name == name:
             panel.form = bound.form
-        if panel is not None:
-            shown.append(panel)
+        shown.append(panel)
     return shown

@@ -10,7 +10,15 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from cases.handling import case_accept, case_receive, case_request_extension, case_return
+from cases.follow_up import case_close
+from cases.handling import (
+    case_accept,
+    case_conclude,
+    case_receive,
+    case_reply,
+    case_request_extension,
+    case_return,
+)
 from cases.models import (
     Case,
     Clock,
@@ -505,6 +513,54 @@ def test_the_supervision_list_takes_the_same_queries_however_many_cases(
         response = client.get(url)
     sections = {section["key"]: section["cases"] for section in response.context["sections"]}
     assert len(sections["overdue"]) == len(sections["returned_often"]) == 5
+
+
+def closed(case, department_user, receptionist) -> Case:
+    """The department receives, accepts, replies and concludes; the window closes the case."""
+    case_receive(case_id=case.pk, actor=department_user)
+    case_accept(case_id=case.pk, actor=department_user)
+    case_reply(case_id=case.pk, actor=department_user, outcome="explained", text="依政策解释")
+    case_conclude(case_id=case.pk, actor=department_user)
+    return case_close(case_id=case.pk, actor=receptionist)
+
+
+def test_a_closed_case_is_offered_supervision_only_while_it_owes_its_report(
+    make_case, leader, department, department_user, receptionist
+):
+    """Once closed, a case is supervised about nothing but the completion report it still owes
+    (cases.sign_off.case_supervise): the leader is not given a form that can only be refused."""
+    # given a forwarded case closed with nothing owed, and an assigned one whose report is overdue
+    owes_nothing = closed(forward(make_case(), leader, department), department_user, receptionist)
+    due = TODAY() + datetime.timedelta(days=10)
+    assigned = forward(make_case(), leader, department, decision=Decision.ASSIGN, report_due=due)
+    owes_report = closed(assigned, department_user, receptionist)
+    Clock.objects.filter(case=owes_report, kind=ClockKind.REPORT).update(
+        due_on=TODAY() - datetime.timedelta(days=1)
+    )
+    client = client_for(leader)
+
+    def panels(case) -> list[str]:
+        page = client.get(reverse("cases:detail", args=[case.pk]))
+        return [panel.name for panel in page.context["panels"]]
+
+    # then only the case owing its report offers the notice, on its page and on the list
+    assert panels(owes_nothing) == []
+    assert panels(owes_report) == ["supervise"]
+    sections = client.get(reverse("cases:supervision")).context["sections"]
+    listed = {case: case.can_supervise for section in sections for case in section["cases"]}
+    assert listed == {owes_report: True}
+
+    # and what is offered is sent, while a notice from a page opened earlier is refused with the
+    # service's reason
+    def supervise(case):
+        return client.post(
+            reverse("cases:supervise", args=[case.pk]), {"supervise-text": "请尽快报送办结报告"}, follow=True
+        )
+
+    assert texts(supervise(owes_report)) == [f"Supervision notice sent on case {owes_report.number}."]
+    refused = supervise(owes_nothing)
+    assert texts(refused) == ["This case is closed and owes nothing: there is nothing to supervise."]
+    assert not SupervisionNotice.objects.filter(case=owes_nothing).exists()
 
 
 @pytest.mark.parametrize(("name", "queries"), [("returned", 7), ("extensions", 6)])

@@ -129,6 +129,16 @@ def test_a_review_asked_too_late_is_refused(concluded, receptionist):
     assert concluded.review_requested_at is None
 
 
+def test_no_review_is_offered_once_its_thirty_days_are_over(concluded, receptionist):
+    Clock.objects.filter(case=concluded, kind=ClockKind.REVIEW).update(
+        due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+
+    page = client_for(receptionist).get(reverse("cases:detail", args=[concluded.pk]))
+
+    assert list(panels(page)) == ["follow_up", "close"]
+
+
 def test_the_window_or_the_leader_closes_a_concluded_case(concluded, receptionist, leader, make_case):
     response = post(receptionist, concluded, "close", follow=True)
 
