@@ -2,6 +2,8 @@
 actions behind each. Who may call an endpoint is read from the transition table, never
 restated here."""
 
+from ..models import Case
+from ..offered import CaseFacts, actions_offered
 from ..workflow import TRANSITIONS, Action, allowed_actions
 
 ENDPOINT_ACTIONS: dict[str, tuple[Action, ...]] = {
@@ -33,10 +35,20 @@ def roles_for(endpoint: str) -> frozenset[str]:
 
 
 def endpoints_allowed(status: str, role: str) -> list[str]:
-    """The endpoints the transition table allows this role in this state. An action's own
-    conditions (an extension waiting for a decision, the five days to return) may still refuse."""
-    allowed = set(allowed_actions(status, role))
-    return [endpoint for endpoint, actions in ENDPOINT_ACTIONS.items() if allowed.intersection(actions)]
+    """The endpoints the transition table allows this role in this state: a call of any other is
+    refused (409) before its input is read."""
+    return _endpoints_of(allowed_actions(status, role))
+
+
+def endpoints_offered(case: Case, role: str, facts: CaseFacts) -> list[str]:
+    """The endpoints offered to the role now (the case detail's `actions`): allowed in the case's
+    state and left something to do by its facts (cases.offered), as the case page offers them."""
+    return _endpoints_of(actions_offered(case, role, facts))
+
+
+def _endpoints_of(actions: list[Action]) -> list[str]:
+    """The endpoints of `actions`, in the order of ENDPOINT_ACTIONS."""
+    return [endpoint for endpoint, of_endpoint in ENDPOINT_ACTIONS.items() if set(actions) & set(of_endpoint)]
 
 
 def action_asked(endpoint: str, body) -> Action:

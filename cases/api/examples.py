@@ -3,16 +3,20 @@ house is to be demolished (沈桂英, her son's number added in the afternoon), 
 leader to 住建局, which receives and accepts it; the reference lists as `seed_demo` loads them.
 
 Each action's example answer is the case as that action leaves it: the state, its timeline
-entry, and the endpoints then allowed (read from the transition table, so they cannot drift)."""
+entry, and the endpoints then offered (by the rules that answer for a real case, applied to the
+example's facts, so they cannot drift)."""
 
 import copy
+import datetime
 
 from drf_spectacular.utils import OpenApiExample
 
 from accounts.models import Role
 from intake.api.examples import PETITIONER
 
-from .endpoints import endpoints_allowed
+from ..models import Case, Clock, Extension, SupervisionNotice
+from ..offered import CaseFacts
+from .endpoints import endpoints_offered
 
 HOST = "http://127.0.0.1:8000"
 
@@ -178,6 +182,41 @@ def _document(id_: int, kind: str, number: str, at: str) -> dict:
 FORWARDING_LETTER = _document(3, "forwarding_letter", "吴信转〔2026〕2号", "2026-11-27T17:30:05+08:00")
 RECEIPT_NOTICE = _document(4, "receipt_notice", "吴信告〔2026〕2号", "2026-11-30T10:20:00+08:00")
 
+
+def _day(value: str | None) -> datetime.date | None:
+    return None if value is None else datetime.date.fromisoformat(value)
+
+
+def _moment(value: str | None) -> datetime.datetime | None:
+    return None if value is None else datetime.datetime.fromisoformat(value)
+
+
+def offered(case: dict, reader: Role) -> list[str]:
+    """The `actions` of the example case for `reader`: cases.offered's rules applied to the
+    example's status, clocks, extensions and notices, on the day of its last timeline entry."""
+    departments = {department["name"]: department["id"] for department in (HOUSING, LABOUR, COURT)}
+    facts = CaseFacts(
+        running={c["clock"]: Clock(kind=c["clock"], due_on=_day(c["due_on"])) for c in case["clocks"]},
+        extensions=[Extension(state=e["state"], days=e["days"]) for e in case["extensions"]],
+        notices=[
+            SupervisionNotice(
+                department_id=departments.get(n["department"]),
+                answered_at=_moment(n["answered_at"]),
+                lapsed_at=_moment(n["lapsed_at"]),
+            )
+            for n in case["supervision_notices"]
+        ],
+        today=_moment(case["timeline"][-1]["created_at"]).date(),
+    )
+    model = Case(
+        status=case["status"],
+        department_id=(case["department"] or {}).get("id"),
+        report_due=_day(case["report_due"]),
+        review_requested_at=_moment(case["review_requested_at"]),
+    )
+    return endpoints_offered(model, reader, facts)
+
+
 CASE_DETAIL = {
     **CASE_LIST_ITEM,
     "facts": (
@@ -239,22 +278,23 @@ CASE_DETAIL = {
     "review_requested_at": None,
     "timeline": ACCEPTED,
     "documents": [FORWARDING_LETTER, RECEIPT_NOTICE],
-    "actions": endpoints_allowed("accepted", Role.LEADER),
 }
+CASE_DETAIL["actions"] = offered(CASE_DETAIL, Role.LEADER)
 
 
 def case_as(status: str, reader: Role, timeline: list[dict], **changes) -> dict:
     """The case in another state of its story, as `reader` receives it."""
-    return copy.deepcopy(
+    case = copy.deepcopy(
         {
             **CASE_DETAIL,
             "status": status,
             "status_label": STATUS_LABELS[status],
             "timeline": timeline,
-            "actions": endpoints_allowed(status, reader),
             **changes,
         }
     )
+    case["actions"] = offered(case, reader)
+    return case
 
 
 # For department staff an accuser's identity stays at the bureau (Art. 30).
@@ -346,8 +386,25 @@ REPLY_FIELDS = {
     "reply_outcome": "explained",
     "reply_text": REPLY_TEXT,
     "replied_at": "2027-01-12T16:00:00+08:00",
-    "clocks": [],
 }
+
+
+def review_clock(today: str) -> list[dict]:
+    """The clocks after the reply: the petitioner's 30 days to ask for review (Art. 35), as seen
+    on `today`."""
+    due = datetime.date(2027, 2, 11)
+    return [
+        {
+            "clock": "review",
+            "label": "申请复查（30日）",
+            "started_on": "2027-01-12",
+            "due_on": due.isoformat(),
+            "days_left": (due - datetime.date.fromisoformat(today)).days,
+            "provisional": False,
+        }
+    ]
+
+
 FEEDBACK = {"satisfaction_department": "satisfied", "satisfaction_bureau": "basically_satisfied"}
 
 ACTION_EXAMPLES: dict[str, list[OpenApiExample]] = {
@@ -537,12 +594,12 @@ ACTION_EXAMPLES: dict[str, list[OpenApiExample]] = {
     "reply": _after(
         {"outcome": "explained", "text": REPLY_TEXT},
         "Replied (答复), explaining the policy",
-        case_as("replied", Role.DEPARTMENT, REPLIED, **REPLY_FIELDS),
+        case_as("replied", Role.DEPARTMENT, REPLIED, **REPLY_FIELDS, clocks=review_clock("2027-01-12")),
     ),
     "conclude": _after(
         {"note": "已向信访人送达处理意见书。"},
         "Concluded (办结)",
-        case_as("concluded", Role.DEPARTMENT, CONCLUDED, **REPLY_FIELDS),
+        case_as("concluded", Role.DEPARTMENT, CONCLUDED, **REPLY_FIELDS, clocks=review_clock("2027-01-13")),
     ),
     "report": _after(
         {"text": "已核实安置面积，协调黎里镇将该户纳入困难家庭帮扶，拟于1月12日前书面答复信访人。"},
@@ -637,6 +694,7 @@ ACTION_EXAMPLES: dict[str, list[OpenApiExample]] = {
                 ),
             ],
             **REPLY_FIELDS,
+            clocks=review_clock("2027-01-15"),
             **FEEDBACK,
         ),
     ),
@@ -660,6 +718,7 @@ ACTION_EXAMPLES: dict[str, list[OpenApiExample]] = {
             ],
             review_requested_at="2027-01-20T09:30:00+08:00",
             **REPLY_FIELDS,
+            clocks=[],
         ),
     ),
     "close": _after(
@@ -681,6 +740,7 @@ ACTION_EXAMPLES: dict[str, list[OpenApiExample]] = {
                 ),
             ],
             **REPLY_FIELDS,
+            clocks=review_clock("2027-01-15"),
             **FEEDBACK,
         ),
     ),

@@ -25,9 +25,10 @@ from ..models import (
     SubjectArea,
     SupervisionNotice,
 )
+from ..offered import CaseFacts
 from ..selectors import attachments_visible_to, identity_withheld_from
 from ..workflow import Action
-from .endpoints import ENDPOINT_ACTIONS, endpoints_allowed
+from .endpoints import ENDPOINT_ACTIONS, endpoints_offered
 
 # --- reference lists ---------------------------------------------------------------------------
 
@@ -279,8 +280,10 @@ class CaseDetailSerializer(CaseListSerializer):
     )
     actions = serializers.SerializerMethodField(
         help_text=_(
-            "The action endpoints the workflow allows the user in the case's state; an action's own "
-            "conditions may still refuse it."
+            "The action endpoints the user may call now: allowed in the case's state, and left "
+            "something to do by its facts (no reply while an extension waits, no return after its "
+            "five working days, no report or supervision answer unless one is owed, …), as the "
+            "case page offers them. A request's own input may still be refused (400)."
         )
     )
 
@@ -329,4 +332,4 @@ class CaseDetailSerializer(CaseListSerializer):
 
     @extend_schema_field(serializers.ListField(child=serializers.ChoiceField(choices=list(ENDPOINT_ACTIONS))))
     def get_actions(self, case: Case) -> list[str]:
-        return endpoints_allowed(case.status, self.context["request"].user.role)
+        return endpoints_offered(case, self.context["request"].user.role, CaseFacts.of(case))

@@ -178,7 +178,7 @@ def test_a_case_travels_the_whole_road_through_the_api(
         "note": "住建局",
         "created_at": None,
     }
-    assert body["actions"] == ["receive", "return", "supervision-answer"]
+    assert body["actions"] == ["receive", "return"]
 
     # when the department receives, accepts, replies and concludes
     assert housing_api.post(url(case, "receive")).json()["status"] == "received"
@@ -670,14 +670,8 @@ def test_a_second_sign_off_is_409_and_forwards_once(leader_api, make_visit, depa
 def test_actions_offered_follow_the_role(case_at, leader_api, department_api, reception_api):
     case = case_at(Status.ACCEPTED)
 
-    assert department_api.get(url(case)).json()["actions"] == [
-        "extend",
-        "reply",
-        "report",
-        "note",
-        "supervision-answer",
-    ]
-    assert leader_api.get(url(case)).json()["actions"] == ["extension-decision", "supervise"]
+    assert department_api.get(url(case)).json()["actions"] == ["extend", "reply", "note"]
+    assert leader_api.get(url(case)).json()["actions"] == ["supervise"]
     assert reception_api.get(url(case)).json()["actions"] == []
 
 
