@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse
-from rest_framework import exceptions, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.serializers import as_serializer_error
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -48,8 +48,18 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
+class DetailSerializer(serializers.Serializer):
+    """An error told in one message."""
+
+    detail = serializers.CharField()
+
+
 _ERROR_DESCRIPTIONS = {
     400: "Invalid input: messages by field, nested where the payload is nested.",
+    401: (
+        "No valid credentials: no token or session was sent, or the token is not valid. "
+        "The answer carries `WWW-Authenticate: Token`."
+    ),
     403: "The user's role may not do this.",
     404: "No such object, or not one the user may see; for a list, a page past its last.",
     409: "Not possible in the case's current state.",
@@ -57,6 +67,17 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
-def error_responses(*codes: int) -> dict[int, OpenApiResponse]:
+# Errors are JSON whatever the operation's success is (a ledger, a PDF): see the views' negotiation.
+ERROR_MEDIA_TYPE = "application/json"
+
+
+def error_response(code: int) -> OpenApiResponse:
+    """One error answer, for an operation's OpenAPI description. Each but 400 is `{"detail": …}`
+    (DRF's shape, which the handler above keeps); a 400's fields depend on the operation's input."""
+    body = None if code == status.HTTP_400_BAD_REQUEST else DetailSerializer
+    return OpenApiResponse(body, description=_ERROR_DESCRIPTIONS[code])
+
+
+def error_responses(*codes: int) -> dict[tuple[int, str], OpenApiResponse]:
     """The error answers an operation can give, for its OpenAPI description."""
-    return {code: OpenApiResponse(description=_ERROR_DESCRIPTIONS[code]) for code in codes}
+    return {(code, ERROR_MEDIA_TYPE): error_response(code) for code in codes}

@@ -11,6 +11,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from petition_desk.api_errors import DetailSerializer
+
 from ..models import ReplyOutcome
 from ..tracking import RATE_LIMIT, RATE_LIMIT_GROUP, Stage, case_for_tracking
 
@@ -32,10 +34,6 @@ class PublicCaseSerializer(serializers.Serializer):
         allow_null=True, help_text=f"Once replied, one of: {', '.join(ReplyOutcome.values)}."
     )
     reply_outcome_display = serializers.CharField(source="reply_outcome_label")
-
-
-class DetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()
 
 
 class TrackingView(APIView):

@@ -190,7 +190,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "petition_desk.api_schema.AutoSchema",
     "EXCEPTION_HANDLER": "petition_desk.api_errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {

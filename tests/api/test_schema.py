@@ -209,3 +209,65 @@ def test_no_description_is_a_docstring_about_our_code_rather_than_about_the_api(
     ]
 
     assert not [text for text in described if any(note in text for note in internal)]
+
+
+# --- errors: what a client generated from the schema can expect of a refusal --------------------
+
+DETAIL = {"$ref": "#/components/schemas/Detail"}
+
+
+def error_body(operation: dict, code: str) -> dict:
+    return operation["responses"][code]["content"]["application/json"]["schema"]
+
+
+def test_every_operation_that_needs_credentials_documents_its_401(schema):
+    """The 401 DRF gives without a token (test_auth.py): on every operation whose security has no
+    anonymous alternative, and on none of those that read no credentials."""
+    needing = {name: op for name, op in operations(schema) if op.get("security") and {} not in op["security"]}
+    public = {name: op for name, op in operations(schema) if name not in needing}
+
+    assert len(needing) > 30
+    assert {name: error_body(op, "401") for name, op in needing.items()} == dict.fromkeys(needing, DETAIL)
+    assert set(public) == {"POST /api/v1/auth/token/", "GET /api/v1/track/{tracking_code}/"}
+    assert not [name for name, op in public.items() if "401" in op["responses"]]
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "GET /api/v1/petitioners/",
+        "POST /api/v1/visits/",
+        "GET /api/v1/stats/daily/",
+        "GET /api/v1/stats/summary/",
+        "POST /api/v1/cases/{id}/sign-off/",
+    ],
+)
+def test_a_role_refused_is_documented_with_its_body(schema, name):
+    operation = dict(operations(schema))[name]
+
+    assert error_body(operation, "403") == DETAIL
+    # An error is JSON, whatever the operation's success is.
+    assert list(operation["responses"]["403"]["content"]) == ["application/json"]
+
+
+def test_the_ledgers_errors_are_documented_as_json_only(schema):
+    responses = schema["paths"]["/api/v1/cases/"]["get"]["responses"]
+
+    assert {code: list(responses[code]["content"]) for code in ("401", "404")} == {
+        "401": ["application/json"],
+        "404": ["application/json"],
+    }
+
+
+@pytest.mark.django_db
+def test_the_401_and_403_documented_are_the_bodies_the_api_sends(schema, anonymous_api, department_api):
+    components = json_schema(schema["components"])
+    answers = {
+        ("/api/v1/cases/", "401"): anonymous_api.get("/api/v1/cases/", {"format": "csv"}),
+        ("/api/v1/stats/daily/", "403"): department_api.get("/api/v1/stats/daily/", {"date": "2026-03-02"}),
+    }
+
+    for (path, code), response in answers.items():
+        assert response.status_code == int(code)
+        body_schema = json_schema(error_body(schema["paths"][path]["get"], code))
+        Draft202012Validator({**body_schema, "components": components}).validate(response.json())
