@@ -1,7 +1,8 @@
 """The petitioner's look-up pages (issue 4 §5): public, no login, rate-limited per IP address."""
 
+from crispy_forms.bootstrap import StrictButton
 from crispy_forms.helper import FormHelper
-from crispy_forms.layout import Submit
+from crispy_forms.layout import Layout
 from django import forms
 from django.contrib.auth.decorators import login_not_required
 from django.shortcuts import redirect, render
@@ -34,7 +35,11 @@ class TrackingForm(forms.Form):
         self.helper.form_method = "get"
         # The page says what is missing, in its language; the browser would say it in its own.
         self.helper.attrs = {"novalidate": ""}
-        self.helper.add_input(Submit("submit", _("Look up")))
+        # A <button> without a name: a named one is sent too, and the address the petitioner
+        # copies would carry `&submit=查询`.
+        self.helper.layout = Layout(
+            "code", StrictButton(_("Look up"), type="submit", css_class="btn-primary")
+        )
 
     def clean_code(self) -> str:
         code = normalise_tracking_code(self.cleaned_data["code"])
