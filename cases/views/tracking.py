@@ -33,6 +33,10 @@ class TrackingForm(forms.Form):
         self.helper = FormHelper()
         # A look-up changes nothing: GET needs no CSRF token, which an anonymous visitor lacks anyway.
         self.helper.form_method = "get"
+        # To the look-up itself, from wherever the form is shown: on the not-found page at
+        # /track/<code>/, an empty action sent the new code to that page, which showed the old
+        # code's "not found" again.
+        self.helper.form_action = "track"
         # The page says what is missing, in its language; the browser would say it in its own.
         self.helper.attrs = {"novalidate": ""}
         # A <button> without a name: a named one is sent too, and the address the petitioner

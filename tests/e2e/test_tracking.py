@@ -26,3 +26,16 @@ def test_the_address_of_a_look_up_carries_only_the_code(petitioner: Page, live_s
 
     expect(page.get_by_text("查询码由8位字母和数字组成")).to_be_visible()
     assert page.url == f"{live_server.url}/track/?code=K7RM2Q"
+
+
+def test_a_mistyped_code_is_corrected_on_the_not_found_page(petitioner: Page, live_server, her_case):
+    page = petitioner
+    page.goto(f"{live_server.url}/track/")
+    mistyped = "ZZZZZZZZ" if her_case.tracking_code != "ZZZZZZZZ" else "YYYYYYYY"
+    look_up(page, mistyped)
+    expect(page.get_by_role("alert")).to_contain_text("没有与此查询码对应的信访件")
+
+    look_up(page, her_case.tracking_code)
+
+    expect(page.get_by_role("heading", level=1)).to_have_text("您的信访件")
+    assert page.url == f"{live_server.url}/track/{her_case.tracking_code}/"
