@@ -24,7 +24,11 @@ def enqueue(task, *args, countdown: float | None = None) -> bool:
 
     logger = logging.getLogger(__name__)
     try:
-        task.apply_async(args=args, countdown=countdown)
+        # One attempt, the relay being the retry: on a Redis that accepts connections and answers
+        # nothing (stopped, swapping), each further attempt costs another socket timeout while the
+        # user waits for the page (8.5 s with Celery's retry policy). Opening a connection is
+        # tried once too: max_retries in CELERY_BROKER_TRANSPORT_OPTIONS.
+        task.apply_async(args=args, countdown=countdown, retry=False)
     except OperationalError:
         logger.warning("Broker unreachable; %s%r left for the relay", task.name, args)
         return False

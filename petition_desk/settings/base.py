@@ -227,6 +227,10 @@ if REDIS_URL:
         # own polling waits 1 s per read.
         "socket_timeout": 2,
         "socket_connect_timeout": 2,
+        # A connection the publisher opens (kombu's default_channel) is tried once, not for up to
+        # broker_connection_timeout: every publish has the outbox relay behind it. The worker's
+        # own reconnection follows CELERY_BROKER_CONNECTION_MAX_RETRIES, not this.
+        "max_retries": 0,
     }
 else:
     CELERY_BROKER_URL = "filesystem://"
@@ -258,8 +262,8 @@ CELERY_TASK_ROUTES = {
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BEAT_SCHEDULE_FILENAME = str(CELERY_DATA_DIR / "beat-schedule")
-# Publishing gives up quickly when the broker is down: the outbox relay sends the task later,
-# and a leader should not wait at the sign-off button for Redis to come back.
+# For what is sent outside petition_desk.celery.enqueue: beat's runs and a task's own retry, where
+# nobody waits. enqueue tries once (a leader waits at the sign-off button; the relay re-sends).
 CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "max_retries": 2,
     "interval_start": 0,

@@ -221,6 +221,48 @@ def test_a_sign_off_while_redis_is_down_is_forwarded_once_redis_is_back(
     assert not OutboxMessage.objects.exclude(state=OutboxState.DONE).exists()
 
 
+def test_a_sign_off_while_redis_is_frozen_tries_the_broker_once_and_is_forwarded_once_it_thaws(
+    celery_app, spare_redis, make_case, leader, department, department_user
+):
+    """A Redis that accepts connections and answers nothing (stopped, swapping) costs a publish
+    its socket timeout. Each retry costs another: with Celery's retry policy the leader waited
+    8.5 s for the sign-off page. The outbox relay is the retry, so a publish tries once."""
+    # given the web process connected to a Redis of our own, after a first case went through it
+    celery_app.conf.broker_url = spare_redis.url()
+    earlier, case, later = make_case(), make_case(), make_case()
+    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=DEADLINE):
+        forward(earlier, leader=leader, department=department)
+        wait_until(lambda: in_inbox(earlier, department_user), what="the first case is in 住建局's inbox")
+    before = spare_redis.connections_received()
+
+    # when Redis freezes and the leader signs off the next case, then another
+    with spare_redis.frozen():
+        forward(case, leader=leader, department=department)
+        forward(later, leader=leader, department=department)
+
+    # then both sign-offs stand, their outbox rows waiting for the relay; the first publish was
+    # tried on the connection the web process had, and the second on one new connection, once
+    assert spare_redis.connections_received() == before + 1
+    for signed_off in (case, later):
+        signed_off.refresh_from_db()
+        assert signed_off.status == Status.SIGNED_OFF
+        assert OutboxMessage.objects.get(object_id=signed_off.sign_offs.get().pk).state == OutboxState.PENDING
+
+    # when the relay runs with Redis thawed and a worker listening. The message the first publish
+    # wrote before giving up may arrive after all, once Redis reads it: the relay re-sends what is
+    # still pending then, one or both.
+    with start_worker(celery_app, perform_ping_check=False, shutdown_timeout=DEADLINE):
+        assert outbox_relay(older_than=datetime.timedelta(0)) in (1, 2)
+        # then each case reaches 住建局, once
+        wait_until(
+            lambda: in_inbox(case, department_user) and in_inbox(later, department_user),
+            what="both cases are in 住建局's inbox",
+        )
+    for forwarded in (earlier, case, later):
+        assert Forwarding.objects.filter(case=forwarded).count() == 1
+    assert not OutboxMessage.objects.exclude(state=OutboxState.DONE).exists()
+
+
 def test_the_relay_publishes_only_once_its_transaction_is_committed(
     project_app, make_case, leader, department
 ):

@@ -10,7 +10,8 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from urllib.parse import quote
 
 import redis
@@ -172,11 +173,13 @@ class RedisServer:
     def __init__(self):
         self.port = free_port()
         self.process: subprocess.Popen | None = None
+        self._questions = 0
 
     def url(self, db: int = 13) -> str:
         return f"redis://127.0.0.1:{self.port}/{db}"
 
     def start(self) -> None:
+        self._questions = 0
         self.process = subprocess.Popen(
             [
                 "redis-server",
@@ -207,3 +210,23 @@ class RedisServer:
             self.process.terminate()
             self.process.wait(timeout=10)
         self.process = None
+
+    @contextmanager
+    def frozen(self) -> Iterator[None]:
+        """Redis stopped (SIGSTOP) with its socket open, as when it hangs or its machine swaps:
+        the kernel still accepts connections, and nothing answers them. Thawed on the way out,
+        whatever the test did inside."""
+        os.kill(self.process.pid, signal.SIGSTOP)
+        try:
+            yield
+        finally:
+            os.kill(self.process.pid, signal.SIGCONT)
+
+    def connections_received(self) -> int:
+        """How many connections this Redis has accepted since it started, not counting those
+        these questions came on. Asked on a new connection each time: the kernel hands a thawed
+        Redis its waiting connections in the order they came, so every connection made while it
+        was frozen is counted before this one is answered."""
+        self._questions += 1
+        with redis.Redis(port=self.port, socket_timeout=10) as client:
+            return client.info("stats")["total_connections_received"] - self._questions
