@@ -358,3 +358,17 @@ def test_a_wrong_period_is_marked_beside_the_date_it_is_about(leader_client):
     feedback = re.search(r'<div id="id_to_error" class="invalid-feedback">(.*?)</div>', page, re.S).group(1)
     assert "The last day cannot be before the first." in feedback
     assert page.count('id="id_to_error"') == 1
+
+
+@pytest.mark.parametrize("query", [{"from": "bad"}, {"from": "2026-02-30", "to": "2026-03-31"}])
+def test_a_from_that_is_no_date_is_explained_under_it_in_chinese_by_default(leader, query):
+    """A date field cannot show `bad` or 30 February, so the browser shows it empty: the message
+    under it says why, and no figures stand for a period nobody chose."""
+    browser = Client()
+    browser.force_login(leader)
+
+    page = browser.get(URL, query).content.decode()
+
+    feedback = re.search(r'<div id="id_from_error" class="invalid-feedback">(.*?)</div>', page, re.S).group(1)
+    assert "输入一个有效的日期。" in feedback
+    assert "data-figure" not in page
