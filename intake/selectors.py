@@ -13,7 +13,7 @@ from django.utils.dateparse import parse_datetime
 from cases.models import Case, Place
 
 from .models import PHONE_KINDS, Attendance, ContactPoint, IdType, Petitioner, TallySnapshot, Visit
-from .services import id_number_hash
+from .services import id_number_hashes
 from .validators import normalise_other_document, parse_resident_id, phone_lookup_key
 
 CANDIDATE_LIMIT = 10
@@ -381,7 +381,8 @@ def petitioner_history(petitioner: Petitioner) -> list[HistoryEntry]:
 
 def _id_number_hashes(number: str) -> list[str]:
     """The lookup hashes a typed ID number may be stored under: as a resident ID if it is a valid
-    one, and as another document's number, normalised the way clean_identity stores it."""
+    one, and as another document's number, normalised the way clean_identity stores it; each
+    under the current hash key and under any being retired (README: Rotating the keys)."""
     readings = (
         (IdType.RESIDENT_ID, lambda value: parse_resident_id(value).number),
         (IdType.OTHER, normalise_other_document),
@@ -389,7 +390,7 @@ def _id_number_hashes(number: str) -> list[str]:
     hashes = []
     for id_type, normalise in readings:
         try:
-            hashes.append(id_number_hash(id_type, normalise(number)))
+            hashes += id_number_hashes(id_type, normalise(number))
         except ValidationError:
             continue
     return hashes

@@ -8,13 +8,16 @@ import contextlib
 import datetime
 import itertools
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import filetype
+from cryptography.fernet import InvalidToken
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import ExpressionWrapper, F, TextField
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -171,6 +174,12 @@ def id_number_hash(id_type: str, number: str) -> str:
     return crypto.lookup_hash(f"{id_type}:{number}")
 
 
+def id_number_hashes(id_type: str, number: str) -> list[str]:
+    """Every hash the number may be stored under: id_number_hash first, then one per hash key
+    being retired, until petitioner_id_keys_rotate has re-hashed every row."""
+    return crypto.lookup_hashes(f"{id_type}:{number}")
+
+
 def _validate_contacts(contacts: tuple[ContactData, ...]) -> list[tuple[ContactData, str, str]]:
     cleaned, errors = [], []
     for contact in contacts:
@@ -189,6 +198,25 @@ def _validate_contacts(contacts: tuple[ContactData, ...]) -> list[tuple[ContactD
 def clean_primary_contact(contacts: tuple[ContactData, ...]) -> None:
     if sum(contact.is_primary for contact in contacts) > 1:
         raise ValidationError({"contacts": [_("Only one contact can be the primary one.")]})
+
+
+def _refuse_known_under_retiring_hash_key(people: dict[int | None, tuple[str, str]]) -> None:
+    """DuplicateIdentity if a person, (id type, number) by attendee place (None outside a visit), is
+    registered under the hash of a hash key being retired: the unique constraint sees only the
+    current hash. Checked before the registration's transaction, and enough: a re-hash only ever
+    moves a row from an old hash to the current one, which the constraint then refuses."""
+    places = {
+        hash_: place
+        for place, (id_type, number) in people.items()
+        if number
+        for hash_ in id_number_hashes(id_type, number)[1:]
+    }
+    if not places:
+        return
+    known = Petitioner.objects.filter(id_number_hash__in=list(places))
+    found = known.values_list("id_number_hash", flat=True).first()
+    if found is not None:
+        raise DuplicateIdentity(found, attendee=places[found])
 
 
 class DuplicateIdentity(ValidationError):
@@ -253,6 +281,7 @@ def _create_petitioner(
 def petitioner_create(*, data: PetitionerData, created_by: User) -> Petitioner:
     identity = clean_identity(data)
     contacts = _validate_contacts(data.contacts)
+    _refuse_known_under_retiring_hash_key({None: (data.id_type, identity["id_number"])})
     try:
         with transaction.atomic(durable=True):
             return _create_petitioner(data=data, identity=identity, contacts=contacts, created_by=created_by)
@@ -391,6 +420,15 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
     ]
     if len(hashes) != len(set(hashes)):
         raise ValidationError({"attendees": [_("The same person is named twice.")]})
+    _refuse_known_under_retiring_hash_key(
+        {
+            next(i for i, named in enumerate(data.attendees) if named is attendee): (
+                attendee.new.id_type,
+                identity["id_number"],
+            )
+            for attendee, identity, _contacts in new_people
+        }
+    )
     attachments = validate_attachments(data.attachments)
     if data.repeat_of is not None and attachments:
         raise ValidationError({"attachments": [_("Attach files to the case itself, not to a repeat visit.")]})
@@ -594,3 +632,128 @@ def tally_snapshot_take(*, day: datetime.date) -> TallySnapshot:
     tally["date"] = day.isoformat()
     snapshot, _ = TallySnapshot.objects.get_or_create(date=day, defaults={"figures": tally})
     return snapshot
+
+
+# --- key rotation ----------------------------------------------------------------------------
+
+
+@dataclass
+class IdKeysBatch:
+    """What one batch of petitioner_id_keys_rotate found among the rows with an ID number after
+    the previous batch's `last_id`; the ids of rows in trouble are reported here, batch by batch,
+    so that a run over a million rows keeps no list that grows with them."""
+
+    last_id: int
+    examined: int = 0
+    old_key: int = 0  # tokens the first key does not decrypt
+    old_hash: int = 0  # hashes not under ID_NUMBER_HASH_KEY
+    pending: int = 0  # rows with either
+    written: int = 0
+    changed_meanwhile: int = 0  # changed at the desk between read and write: left as the desk wrote them
+    unreadable_ids: list[int] = field(default_factory=list)  # no configured key decrypts their token
+    duplicate_ids: list[int] = field(default_factory=list)  # another row holds their current hash
+
+
+@dataclass
+class IdKeysRotation:
+    """The totals of a run of petitioner_id_keys_rotate."""
+
+    examined: int = 0
+    old_key: int = 0
+    old_hash: int = 0
+    pending: int = 0
+    written: int = 0
+    changed_meanwhile: int = 0
+    unreadable: int = 0
+    duplicates: int = 0
+
+    def add(self, batch: IdKeysBatch) -> None:
+        for name in ("examined", "old_key", "old_hash", "pending", "written", "changed_meanwhile"):
+            setattr(self, name, getattr(self, name) + getattr(batch, name))
+        self.unreadable += len(batch.unreadable_ids)
+        self.duplicates += len(batch.duplicate_ids)
+
+
+# The token as stored: read through the field, it would come decrypted.
+_STORED_TOKEN = ExpressionWrapper(F("id_number"), output_field=TextField())
+
+
+def petitioner_id_keys_rotate(
+    *, check: bool = False, batch_size: int = 1000, on_batch: Callable[[IdKeysBatch], None] | None = None
+) -> IdKeysRotation:
+    """Re-encrypt every petitioner's ID number under the first of FIELD_ENCRYPTION_KEYS and re-hash
+    it under ID_NUMBER_HASH_KEY, so that the other keys can be removed; with `check`, only count
+    the rows that still need them. `on_batch` hears of each batch as it is done (progress).
+
+    By primary key, one transaction per batch: constant memory over a million rows, and an
+    interrupted run loses at most its batch; run again, it skips the rows already done. The desk
+    goes on meanwhile and nothing is locked: a row is written only if it still holds the token and
+    hash read (a token is never written twice: its IV is random), so a change made at the desk in
+    between, under the first key already, is never overwritten with the older number."""
+    total = IdKeysRotation()
+    after = 0
+    while True:
+        with transaction.atomic(durable=True):
+            batch = _id_keys_batch(after=after, size=batch_size, check=check)
+        if batch is None:
+            return total
+        total.add(batch)
+        if on_batch is not None:
+            on_batch(batch)
+        after = batch.last_id
+
+
+def _id_keys_batch(*, after: int, size: int, check: bool) -> IdKeysBatch | None:
+    rows = list(
+        Petitioner.objects.filter(pk__gt=after)
+        .exclude(id_number="")
+        .order_by("pk")
+        .values_list("pk", "id_type", "id_number_hash", _STORED_TOKEN)[:size]
+    )
+    if not rows:
+        return None
+    batch = IdKeysBatch(last_id=rows[-1][0], examined=len(rows))
+    changes = []  # (pk, token, hash, new token, new hash)
+    for pk, id_type, hash_, token in rows:
+        try:
+            number, new_token = crypto.under_first_key(token)
+        except InvalidToken:
+            batch.unreadable_ids.append(pk)
+            continue
+        new_hash = id_number_hash(id_type, number)
+        batch.old_key += new_token != token
+        batch.old_hash += new_hash != hash_
+        if new_token != token or new_hash != hash_:
+            changes.append((pk, token, hash_, new_token, new_hash))
+    batch.pending = len(changes)
+    changes = _without_duplicate_hashes(changes, batch)
+    if check or not changes:
+        return batch
+    # Plain SQL: the model's field would encrypt the tokens again, and the WHERE compares them.
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            "UPDATE intake_petitioner SET id_number = %s, id_number_hash = %s"
+            " WHERE id = %s AND id_number = %s AND id_number_hash = %s",
+            [(new_token, new_hash, pk, token, hash_) for pk, token, hash_, new_token, new_hash in changes],
+        )
+        batch.written = cursor.rowcount
+    batch.changed_meanwhile = len(changes) - batch.written
+    return batch
+
+
+def _without_duplicate_hashes(changes: list[tuple], batch: IdKeysBatch) -> list[tuple]:
+    """The changes, but a row whose new hash another row holds already (the same person registered
+    twice) keeps its old hash, and is reported: the unique constraint would refuse the batch."""
+    new_hashes = [new_hash for _pk, _token, hash_, _new_token, new_hash in changes if new_hash != hash_]
+    taken = set(
+        Petitioner.objects.filter(id_number_hash__in=new_hashes).values_list("id_number_hash", flat=True)
+    )
+    kept = []
+    for pk, token, hash_, new_token, new_hash in changes:
+        if new_hash != hash_ and new_hash in taken:
+            batch.duplicate_ids.append(pk)
+            new_hash = hash_
+        taken.add(new_hash)
+        if new_token != token or new_hash != hash_:
+            kept.append((pk, token, hash_, new_token, new_hash))
+    return kept

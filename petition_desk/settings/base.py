@@ -337,9 +337,11 @@ ATTACHMENT_TYPES = {
 }
 
 # ID numbers are encrypted at rest (Fernet, newest key first so old keys still decrypt) and
-# found through an HMAC of the normalised number under a key of its own.
+# found through an HMAC of the normalised number under a key of its own. README: Rotating the keys.
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS")
 ID_NUMBER_HASH_KEY = env("ID_NUMBER_HASH_KEY")
+# Hash keys being retired: look-ups also try them until rotate_id_keys has re-hashed every row.
+ID_NUMBER_HASH_OLD_KEYS = env.list("ID_NUMBER_HASH_OLD_KEYS", default=[])
 
 LOGGING = {
     "version": 1,
