@@ -239,13 +239,10 @@ def missing_contacts(request):
 @require_GET
 def tally(request):
     form = TallyDateForm(request.GET or {"date": timezone.localdate()})
-    day = form.cleaned_data["date"] if form.is_valid() else timezone.localdate()
-    tally = selectors.daily_tally(day=day)
-    return render(
-        request,
-        "intake/tally.html",
-        {"form": form, "tally": tally, "night": selectors.night_tally(tally)},
-    )
+    # A date that is no date shows its message and no figures: another day's would read as its.
+    tally = selectors.daily_tally(day=form.cleaned_data["date"]) if form.is_valid() else None
+    night = selectors.night_tally(tally) if tally is not None else None
+    return render(request, "intake/tally.html", {"form": form, "tally": tally, "night": night})
 
 
 @role_required(*DESK_ROLES)

@@ -690,6 +690,24 @@ def test_the_tally_of_a_day_beyond_the_bureaus_records_says_so(receptionist):
     assert OUT_OF_RANGE in page_text(response)
 
 
+@pytest.mark.parametrize("typed", ["bad", "2026-02-30"])
+def test_a_tally_date_that_is_no_date_shows_its_message_and_no_other_days_figures(
+    receptionist, reference, typed
+):
+    # Today's figures under a wrong date would read as that date's: the page showed today's.
+    register_woman(receptionist, reference)
+    client = client_for(receptionist)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "zh-hans"
+
+    page = page_text(client.get(reverse("intake:tally"), {"date": typed}))
+
+    assert "输入一个有效的日期。" in page
+    assert 'id="tally-summary"' not in page
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", page, re.S).group(1)
+    assert timezone.localdate().isoformat() not in heading
+    assert "普通来访" not in page
+
+
 def test_the_tally_shows_the_figures_taken_that_night_when_a_visit_came_in_later(receptionist, reference):
     # given the day's tally taken with one visit, and another of that day registered after it
     register_woman(receptionist, reference)
