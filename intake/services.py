@@ -689,7 +689,12 @@ def petitioner_id_keys_rotate(
     interrupted run loses at most its batch; run again, it skips the rows already done. The desk
     goes on meanwhile and nothing is locked: a row is written only if it still holds the token and
     hash read (a token is never written twice: its IV is random), so a change made at the desk in
-    between, under the first key already, is never overwritten with the older number."""
+    between, under the first key already, is never overwritten with the older number.
+
+    ValueError for a `batch_size` below 1: a batch of none would read no row, and the run would
+    report nothing left under an old key while every row still is."""
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, not {batch_size}")
     total = IdKeysRotation()
     after = 0
     while True:

@@ -307,3 +307,18 @@ def test_a_person_registered_twice_is_reported_and_keeps_her_old_hash(receptioni
         resident_id_number(0),
         resident_id_number(1),
     ]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("batch_size", [0, -1])
+def test_a_batch_of_no_rows_is_refused_rather_than_reporting_nothing_to_do(
+    receptionist, settings, key_a, key_b, batch_size
+):
+    """The command refuses `--batch-size 0`; the service must too: a batch of none reads no row,
+    and a check would then say no row needs the old key, which every row still does."""
+    register(receptionist, 0)
+    settings.FIELD_ENCRYPTION_KEYS = [key_b, key_a]
+
+    with pytest.raises(ValueError, match="batch_size"):
+        petitioner_id_keys_rotate(check=True, batch_size=batch_size)
+    assert petitioner_id_keys_rotate(check=True).pending == 1
