@@ -205,6 +205,8 @@ def _refuse_known_under_retiring_hash_key(people: dict[int | None, tuple[str, st
     registered under the hash of a hash key being retired: the unique constraint sees only the
     current hash. Checked before the registration's transaction, and enough: a re-hash only ever
     moves a row from an old hash to the current one, which the constraint then refuses."""
+    if not settings.ID_NUMBER_HASH_OLD_KEYS:
+        return
     places = {
         hash_: place
         for place, (id_type, number) in people.items()
