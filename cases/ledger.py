@@ -82,11 +82,7 @@ def _columns(hide_protected: bool) -> list[tuple[str, Callable[[Case], str]]]:
 
 
 def _department_name(case: Case) -> str:
-    # A department that gave the case back is named while the case waits to be routed again (the
-    # returned cases' list), not once the bureau has answered it itself.
-    if case.department is None or (case.department_gave_back and case.status != Status.RETURNED):
-        return ""
-    return case.department.name
+    return case.named_department.name if case.named_department else ""
 
 
 def ledger_rows(queryset: QuerySet[Case], *, user: User) -> Iterator[list[str]]:

@@ -213,6 +213,16 @@ class Case(models.Model):
         one translation each, on every call (13 per row)."""
         return str(Status(self.status).label)
 
+    @property
+    def named_department(self) -> "Department | None":
+        """The receiving department every list, ledger and filter names (selectors.named_department
+        is the same rule in SQL): after a return, the department that gave the case back only
+        while the case waits to be routed again; none once the bureau answered it itself or
+        signed it off elsewhere, until the next delivery names the new one."""
+        if self.department_gave_back and self.status != Status.RETURNED:
+            return None
+        return self.department
+
 
 class CaseNumberCounter(models.Model):
     """The last case number given in a year; its row is locked while the next one is taken."""

@@ -65,7 +65,15 @@ class CaseListSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
     category = CategorySerializer(read_only=True)
     subject_area = SubjectAreaSerializer(read_only=True)
     place = PlaceSerializer(read_only=True)
-    department = DepartmentSerializer(read_only=True, allow_null=True)
+    department = DepartmentSerializer(
+        source="named_department",
+        read_only=True,
+        allow_null=True,
+        help_text=_(
+            "The receiving department, as the ledger names it: after a return, the department that "
+            "gave the case back only while the case waits to be routed again."
+        ),
+    )
 
     class Meta:
         model = Case

@@ -24,7 +24,7 @@ from ..models import (
     SubjectArea,
 )
 from ..search import case_search
-from ..selectors import case_detail_for, case_list_for, cases_visible_to
+from ..selectors import case_detail_for, case_list_for, cases_visible_to, named_department
 from ..views.case import attachment_response
 from .actions import CaseActionsMixin
 from .examples import (
@@ -96,7 +96,10 @@ class PlaceViewSet(ReferenceViewSet):
 
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
-    department = django_filters.ModelChoiceFilter(queryset=Department.objects.all())
+    # The department each row names (Case.named_department), not the one a return left behind.
+    department = django_filters.ModelChoiceFilter(
+        queryset=Department.objects.all(), method="filter_department"
+    )
     q = django_filters.CharFilter(
         method="filter_search",
         label=_(
@@ -108,6 +111,9 @@ class CaseFilter(django_filters.FilterSet):
     class Meta:
         model = Case
         fields = ["status", "department"]
+
+    def filter_department(self, queryset, name, value):
+        return queryset.filter(named_department(value.pk))
 
     def filter_search(self, queryset, name, value):
         # The search's own conditions joined to the other filters' in one WHERE clause.

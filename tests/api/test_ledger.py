@@ -172,3 +172,55 @@ def test_ledger_is_documented(tmp_path):
     )
     format_parameter = next(p for p in operation["parameters"] if p["name"] == "format")
     assert set(format_parameter["schema"]["enum"]) == {"json", "csv", "xlsx"}
+
+
+def test_the_list_its_filter_and_its_ledger_name_the_department_the_dashboard_counts(
+    leader_api, make_visit, leader, department, department_user, other_department
+):
+    """A department that gave a case back is named, and found by `department=`, while the case
+    waits to be routed again; not once the bureau answered it itself nor once it is signed off
+    elsewhere. The JSON list, its filter, its ledger and the dashboard's cases by department agree
+    (the ledger's column already left such a department out; the filter and the JSON did not)."""
+    from django.utils import timezone
+
+    from cases.handling import case_receive, case_return
+    from cases.sign_off import SignOffData, case_sign_off
+    from cases.statistics import Period, cases_by
+    from tests.cases.steps import forward
+
+    def returned(request: str) -> Case:
+        case = forward(make_visit(request=request).case, leader, department)
+        case_receive(case_id=case.pk, actor=department_user)
+        return case_return(case_id=case.pk, actor=department_user, reason="非本局职责")
+
+    waiting = returned("等待改派")
+    answered = returned("窗口答复")
+    case_sign_off(
+        case_id=answered.pk,
+        leader=leader,
+        data=SignOffData(decision="answer_at_window", instruction="当场解释"),
+    )
+    rerouted = returned("改派人社局")
+    case_sign_off(
+        case_id=rerouted.pk,
+        leader=leader,
+        data=SignOffData(decision="forward", department_id=other_department.pk, instruction="请人社局处理"),
+    )
+
+    def listed(department_id) -> dict[str, str | None]:
+        results = leader_api.get(URL, {"department": department_id}).json()["results"]
+        return {case["number"]: case["department"] and case["department"]["name"] for case in results}
+
+    def ledger(department_id) -> dict[str, str]:
+        header, *rows = csv_rows(leader_api.get(URL, {"format": "csv", "department": department_id}))
+        return {row[0]: row[header.index("接办部门")] for row in rows}
+
+    assert listed(department.pk) == {waiting.number: "住建局"}
+    assert ledger(department.pk) == {waiting.number: "住建局"}
+    assert listed(other_department.pk) == ledger(other_department.pk) == {}
+    everything = {case["number"]: case["department"] for case in leader_api.get(URL).json()["results"]}
+    assert everything[answered.number] is None
+    assert everything[rerouted.number] is None
+    today = Period(start=timezone.localdate(), end=timezone.localdate())
+    # The case waiting to be routed again is no department's yet in the dashboard's figures.
+    assert cases_by(today, "department") == []
