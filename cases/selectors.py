@@ -29,21 +29,21 @@ from .workflow import WITH_DEPARTMENT, Action
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
-    """Department staff see only their department's cases: any other case does not exist for
-    them (404). Every other role sees every case. A department that gave a case back keeps it
-    in sight, its own part of the record, until the leader routes it again: the new sign-off,
-    perhaps to another department, is no longer its business, and the case still names it
-    only until the forwarding is delivered (Case.department_gave_back)."""
+    """Department staff see only the cases that name their department (named_department): any
+    other case does not exist for them (404). Every other role sees every case. A department
+    that gave a case back keeps it in sight, its own part of the record, while it waits for the
+    leader; what the leader decides then (a sign-off, perhaps to another department, an answer
+    at the window) is no longer its business, though the case row still names it until another
+    department's forwarding is delivered (Case.department_gave_back)."""
     if user.is_department_staff:
-        return Case.objects.filter(department_id=user.department_id).exclude(
-            department_gave_back=True, status=Status.SIGNED_OFF
-        )
+        return Case.objects.filter(named_department(user.department_id))
     return Case.objects.all()
 
 
 def named_department(department_id: int) -> Q:
     """The cases that name `department_id` as their receiving department: Case.named_department
-    in SQL, so that the case list's filter finds the rows its ledger and its JSON name it on."""
+    in SQL, so that the case list's filter finds the rows its ledger and its JSON name it on, and
+    a department sees the cases it is named on."""
     return Q(department_id=department_id) & (Q(department_gave_back=False) | Q(status=Status.RETURNED))
 
 

@@ -396,7 +396,7 @@ def test_the_department_answers_a_supervision_notice(accepted, leader, departmen
     assert (notice.answer, notice.answered_by) == ("本周内答复", department_user)
 
 
-def test_a_department_that_returned_the_case_is_not_offered_to_answer_its_supervision(
+def test_a_department_that_returned_the_case_cannot_open_it_to_answer_its_supervision(
     received, leader, department_user
 ):
     # given 住建局 returned the case, the leader answered at the window and then supervised it
@@ -407,7 +407,9 @@ def test_a_department_that_returned_the_case_is_not_offered_to_answer_its_superv
 
     page = client_for(department_user).get(reverse("cases:detail", args=[received.pk]))
 
-    assert "answer_supervision" not in panels(page)
+    # the case is the bureau's again: the department cannot open it, let alone answer (the
+    # service refuses the answer too: test_handling)
+    assert page.status_code == 404
 
 
 def test_a_lapsed_notice_reads_as_lapsed_and_is_not_offered_to_the_next_department(
@@ -495,6 +497,24 @@ def test_a_department_keeps_in_sight_the_case_it_gave_back_until_it_is_routed_ag
 
     assert page.status_code == 200
     assert "非本局职责" in page.content.decode()
+
+
+@pytest.mark.parametrize("decision", [Decision.ANSWER_AT_WINDOW, Decision.BACK_TO_WINDOW])
+def test_a_case_the_bureau_takes_back_is_gone_from_the_department_that_gave_it_back(
+    received, leader, department_user, decision
+):
+    # Answered at the window or sent back there, the case is the bureau's again, as when it is
+    # routed elsewhere: the leader's answer was readable by the department that refused the case.
+    case_return(case_id=received.pk, actor=department_user, reason="非本局职责")
+    case_sign_off(
+        case_id=received.pk, leader=leader, data=SignOffData(decision=decision, instruction="由窗口答复")
+    )
+    api = APIClient()
+    api.force_authenticate(department_user)
+
+    assert client_for(department_user).get(reverse("cases:detail", args=[received.pk])).status_code == 404
+    assert api.get(f"/api/v1/cases/{received.pk}/").status_code == 404
+    assert received.number not in [case["number"] for case in api.get("/api/v1/cases/").json()["results"]]
 
 
 def test_the_case_routed_again_is_seen_by_the_department_it_is_delivered_to(
