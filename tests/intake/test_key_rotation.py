@@ -11,6 +11,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from intake.key_rotation import petitioner_id_keys_rotate
 from intake.models import Petitioner
 from intake.selectors import petitioner_search, repeat_candidates
 from intake.services import (
@@ -19,7 +20,6 @@ from intake.services import (
     PetitionerData,
     VisitData,
     petitioner_create,
-    petitioner_id_keys_rotate,
     visit_register,
 )
 from tests.cases.worker_support import database_url_for_workers, wait_until

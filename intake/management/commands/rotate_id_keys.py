@@ -3,7 +3,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from intake.services import IdKeysBatch, IdKeysRotation, petitioner_id_keys_rotate
+from intake.key_rotation import IdKeysBatch, IdKeysRotation, petitioner_id_keys_rotate
 
 
 class Command(BaseCommand):
