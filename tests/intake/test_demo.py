@@ -63,6 +63,19 @@ def test_seed_demo_twice_changes_nothing(seeded):
     assert "The story's day was already loaded." in again
 
 
+def test_seed_demo_again_while_the_hash_key_is_being_retired_changes_nothing(seeded, settings):
+    # README, Rotating the keys: a new hash key, the old one kept as retiring, and `make run` again
+    # (its restart) before rotate_id_keys has re-hashed the story's people.
+    settings.ID_NUMBER_HASH_OLD_KEYS = [settings.ID_NUMBER_HASH_KEY]
+    settings.ID_NUMBER_HASH_KEY = "a new hash key for the district, 32 characters or more"
+    before = row_counts()
+
+    again = seed_demo()
+
+    assert row_counts() == before
+    assert "The story's day was already loaded." in again
+
+
 def test_the_storys_day_reads_seven_ordinary_batches_one_group_visit_and_one_repeat(seeded):
     tally = daily_tally(day=story_day(timezone.localdate())).total
 
