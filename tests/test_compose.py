@@ -214,6 +214,24 @@ def test_compose_sets_exactly_variables_the_settings_read(compose):
         assert f"${{{name}:?" in environment[name], name
 
 
+# Read by the settings and deliberately not passed on by compose.
+NOT_PASSED_ON = {
+    "CELERY_DATA_DIR": "the embedded broker's folders, for make run",
+    "DB_STATEMENT_TIMEOUT": "it would cancel migrations and tasks; gunicorn.conf.py gives the web its own",
+    "DEMO_MODE": "demo users with a published password",
+    "DJANGO_DEBUG": "production turns it off whatever the environment says",
+    "MEDIA_ROOT": "the image's volume path",
+}
+
+
+def test_compose_passes_on_every_setting_an_administrator_may_set(compose):
+    # An administrator who sets DJANGO_SECURE_HSTS_SECONDS in .env must see it take effect: compose
+    # hands a container only the variables its environment names.
+    passed = set(compose["x-django"]["environment"])
+    not_passed = set(_settings_env_reads()) - passed - set(NOT_PASSED_ON)
+    assert not not_passed, f"settings read variables compose never passes on: {sorted(not_passed)}"
+
+
 def test_env_example_lists_what_compose_asks_for(compose):
     text = COMPOSE.read_text()
     asked = {match[0] for match in INTERPOLATION.findall(text)}
