@@ -29,7 +29,9 @@ help:
 	@echo "make bench-workflow   sign-off, forwarding, queue, inbox, sweep and relay on that database (needs Redis)"
 	@echo "make bench-search     the staff search, inbox and registration on that database"
 	@echo "make bench-instructions  instructions and PostgreSQL CPU per registration, look-up and desk page (valgrind)"
+	@echo "make lint    ruff check and ruff format --check alone"
 	@echo "make format  ruff format and ruff check --fix"
+	@echo "make venv    create .venv and install the requirements (the other targets do it when needed)"
 	@echo "make clean   remove the virtual environment, the broker's folders and collected static files"
 
 $(BIN)/python:
