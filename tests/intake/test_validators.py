@@ -20,6 +20,7 @@ from intake.validators import (
     parse_resident_id,
     phone_lookup_key,
 )
+from petition_desk.validators import validate_record_date
 
 
 @pytest.fixture(autouse=True)
@@ -426,3 +427,21 @@ def test_every_typing_of_a_mobile_has_the_same_lookup_key(data, mobile):
 @pytest.mark.parametrize("typed", ["", "   ", "王秀英", "12345", "黎里镇汾湖大道1号"])
 def test_what_is_not_a_phone_has_no_lookup_key(typed):
     assert phone_lookup_key(typed) is None
+
+
+@pytest.mark.parametrize(
+    ("moment", "accepted"),
+    [
+        # 2000-01-01 00:30 in Beijing, the bureau's first day, given in UTC: judged by its UTC date
+        # it read as 1999-12-31 and was refused.
+        (datetime.datetime(1999, 12, 31, 16, 30, tzinfo=datetime.UTC), True),
+        # 2100-01-01 00:30 in Beijing is past the last day, though its UTC date is not.
+        (datetime.datetime(2099, 12, 31, 16, 30, tzinfo=datetime.UTC), False),
+    ],
+)
+def test_a_moment_is_judged_by_its_day_in_the_bureaus_time_zone(moment, accepted):
+    if accepted:
+        validate_record_date(moment)
+    else:
+        with pytest.raises(ValidationError):
+            validate_record_date(moment)
