@@ -3,7 +3,7 @@ number re-encrypted under the first of FIELD_ENCRYPTION_KEYS and re-hashed under
 ID_NUMBER_HASH_KEY, behind `manage.py rotate_id_keys`."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 from cryptography.fernet import InvalidToken
 from django.db import connection, transaction
@@ -15,38 +15,36 @@ from .services import id_number_hash
 
 
 @dataclass
-class IdKeysBatch:
-    """What one batch of petitioner_id_keys_rotate found among the rows with an ID number after
-    the previous batch's `last_id`; the ids of rows in trouble are reported here, batch by batch,
-    so that a run over a million rows keeps no list that grows with them."""
-
-    last_id: int
+class _IdKeysCounts:
     examined: int = 0
     old_key: int = 0  # tokens the first key does not decrypt
     old_hash: int = 0  # hashes not under ID_NUMBER_HASH_KEY
     pending: int = 0  # rows with either
     written: int = 0
     changed_meanwhile: int = 0  # changed at the desk between read and write: left as the desk wrote them
+
+
+@dataclass
+class IdKeysBatch(_IdKeysCounts):
+    """What one batch of petitioner_id_keys_rotate found among the rows with an ID number after
+    the previous batch's `last_id`; the ids of rows in trouble are reported here, batch by batch,
+    so that a run over a million rows keeps no list that grows with them."""
+
+    last_id: int = 0
     unreadable_ids: list[int] = field(default_factory=list)  # no configured key decrypts their token
     duplicate_ids: list[int] = field(default_factory=list)  # another row holds their current hash
 
 
 @dataclass
-class IdKeysRotation:
+class IdKeysRotation(_IdKeysCounts):
     """The totals of a run of petitioner_id_keys_rotate."""
 
-    examined: int = 0
-    old_key: int = 0
-    old_hash: int = 0
-    pending: int = 0
-    written: int = 0
-    changed_meanwhile: int = 0
     unreadable: int = 0
     duplicates: int = 0
 
     def add(self, batch: IdKeysBatch) -> None:
-        for name in ("examined", "old_key", "old_hash", "pending", "written", "changed_meanwhile"):
-            setattr(self, name, getattr(self, name) + getattr(batch, name))
+        for counter in fields(_IdKeysCounts):
+            setattr(self, counter.name, getattr(self, counter.name) + getattr(batch, counter.name))
         self.unreadable += len(batch.unreadable_ids)
         self.duplicates += len(batch.duplicate_ids)
 

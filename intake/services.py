@@ -8,6 +8,7 @@ import contextlib
 import datetime
 import itertools
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import filetype
@@ -197,16 +198,17 @@ def clean_primary_contact(contacts: tuple[ContactData, ...]) -> None:
         raise ValidationError({"contacts": [_("Only one contact can be the primary one.")]})
 
 
-def _refuse_known_under_retiring_hash_key(people: dict[int | None, tuple[str, str]]) -> None:
-    """DuplicateIdentity if a person, (id type, number) by attendee place (None outside a visit), is
+def _refuse_known_under_retiring_hash_key(people: Iterable[tuple[int | None, str, str]]) -> None:
+    """DuplicateIdentity if a person, (attendee place (None outside a visit), id type, number), is
     registered under the hash of a hash key being retired: the unique constraint sees only the
     current hash. Checked before the registration's transaction, and enough: a re-hash only ever
-    moves a row from an old hash to the current one, which the constraint then refuses."""
+    moves a row from an old hash to the current one, which the constraint then refuses. `people`
+    is read only while a key is being retired."""
     if not settings.ID_NUMBER_HASH_OLD_KEYS:
         return
     places = {
         hash_: place
-        for place, (id_type, number) in people.items()
+        for place, id_type, number in people
         if number
         for hash_ in id_number_hashes(id_type, number)[1:]
     }
@@ -280,7 +282,7 @@ def _create_petitioner(
 def petitioner_create(*, data: PetitionerData, created_by: User) -> Petitioner:
     identity = clean_identity(data)
     contacts = _validate_contacts(data.contacts)
-    _refuse_known_under_retiring_hash_key({None: (data.id_type, identity["id_number"])})
+    _refuse_known_under_retiring_hash_key([(None, data.id_type, identity["id_number"])])
     try:
         with transaction.atomic(durable=True):
             return _create_petitioner(data=data, identity=identity, contacts=contacts, created_by=created_by)
@@ -395,6 +397,11 @@ def _validate_visit(data: VisitData) -> None:
         validate_case_data(data.case)
 
 
+def _place(data: VisitData, attendee: Attendee) -> int:
+    """The attendee's place among the visit's, by which the desk and the API mark a person."""
+    return next(i for i, named in enumerate(data.attendees) if named is attendee)
+
+
 def visit_register(*, data: VisitData, receptionist: User) -> Visit:
     """Register one visit at a window: its people (new or known), and either a new case, which is
     submitted for sign-off, or a link to the case it repeats. The visit carries its attendances,
@@ -420,13 +427,8 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
     if len(hashes) != len(set(hashes)):
         raise ValidationError({"attendees": [_("The same person is named twice.")]})
     _refuse_known_under_retiring_hash_key(
-        {
-            next(i for i, named in enumerate(data.attendees) if named is attendee): (
-                attendee.new.id_type,
-                identity["id_number"],
-            )
-            for attendee, identity, _contacts in new_people
-        }
+        (_place(data, attendee), attendee.new.id_type, identity["id_number"])
+        for attendee, identity, _contacts in new_people
     )
     attachments = validate_attachments(data.attachments)
     if data.repeat_of is not None and attachments:
@@ -463,7 +465,7 @@ def visit_register(*, data: VisitData, receptionist: User) -> Visit:
             )
             for attendee, identity, _contacts in new_people:
                 if identity["id_number_hash"] in taken:
-                    place = next(i for i, named in enumerate(data.attendees) if named is attendee)
+                    place = _place(data, attendee)
                     raise DuplicateIdentity(identity["id_number_hash"], attendee=place) from None
             if attempt == TRACKING_CODE_ATTEMPTS or not tracking_code_taken(tracking_code):
                 raise
