@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .matching import KEY_LENGTH
+
 
 class Department(models.Model):
     """A receiving department (主管部门 / 接办部门)."""
@@ -136,6 +138,11 @@ class Case(models.Model):
     # with the same column and serve every query on it alone.
     place = models.ForeignKey(Place, verbose_name=_("place"), on_delete=models.PROTECT, db_index=False)
     organisation = models.CharField(_("organisation complained about"), max_length=200, blank=True)
+    # cases.matching.organisation_key of the organisation: other people who come about the same
+    # organisation are shown its open cases at the window.
+    organisation_key = models.CharField(
+        _("organisation key"), max_length=KEY_LENGTH, blank=True, default="", editable=False
+    )
     in_litigation = models.BooleanField(_("in litigation"), default=False)
     urgent = models.BooleanField(_("urgent"), default=False)
     anonymous = models.BooleanField(_("anonymous"), default=False)
@@ -191,6 +198,12 @@ class Case(models.Model):
                 fields=["registered_at"],
                 condition=Q(is_open=True),
                 name="case_open_registered",
+            ),
+            # The window's look-up of a matter by its organisation: its newest open cases.
+            models.Index(
+                fields=["organisation_key", "registered_at"],
+                condition=Q(is_open=True),
+                name="case_open_organisation",
             ),
             # The leader's queue: group visits, then urgent cases, then the oldest.
             models.Index(

@@ -1,6 +1,7 @@
 """Queries of cases that several pages and the API share."""
 
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -9,6 +10,7 @@ from accounts.models import User
 
 from .clocks import DUE_SOON_DAYS, REMINDED
 from .forwarding import STUCK_AFTER
+from .matching import organisation_key
 from .models import (
     Attachment,
     Case,
@@ -26,6 +28,8 @@ from .models import (
     SupervisionNotice,
 )
 from .workflow import WITH_DEPARTMENT, Action
+
+MATTER_CASES_SHOWN = 5
 
 
 def cases_visible_to(user: User) -> QuerySet[Case]:
@@ -64,6 +68,21 @@ def running_clocks() -> Prefetch:
         "clocks",
         queryset=Clock.objects.filter(stopped_at__isnull=True).order_by("due_on"),
         to_attr="running_clocks",
+    )
+
+
+def open_cases_about(organisation: str, *, exclude: Iterable[int] = ()) -> list[Case]:
+    """The newest open cases naming the same organisation (cases.matching.organisation_key), for
+    the window: other people, not yet on file, may come about a matter it has registered."""
+    key = organisation_key(organisation)
+    if not key:
+        return []
+    return list(
+        Case.objects.filter(is_open=True, organisation_key=key)
+        .exclude(pk__in=list(exclude))
+        .select_related("place")
+        .only("number", "status", "request", "organisation", "is_group", "registered_at", "place__name")
+        .order_by("-registered_at", "-pk")[:MATTER_CASES_SHOWN]
     )
 
 

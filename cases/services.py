@@ -18,6 +18,7 @@ from notifications.models import Kind
 from notifications.services import leaders, notify
 
 from .clocks import clock_start
+from .matching import organisation_key
 from .models import Case, CaseEvent, CaseNumberCounter, ClockKind, Status
 from .supervision import answering_department_id, notices_lapse
 from .workflow import EVENTS_WITHOUT_TRANSITION, Action, role_of, transition_for
@@ -155,6 +156,7 @@ def case_registration(
         subject_area_id=data.subject_area_id,
         place_id=data.place_id,
         organisation=data.organisation,
+        organisation_key=organisation_key(data.organisation),
         in_litigation=data.in_litigation,
         urgent=data.urgent,
         anonymous=data.anonymous,

@@ -114,7 +114,9 @@ class PersonForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("name", "id_number", "mobile"):
-            self.fields[name].widget.attrs.update(_looks_up("closest .person-row, #id_place"))
+            self.fields[name].widget.attrs.update(
+                _looks_up("closest .person-row, #id_place, #id_organisation")
+            )
 
     @cached_property
     def helper(self) -> FormHelper:
@@ -242,7 +244,12 @@ class CaseForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["place"].widget.attrs.update(
             # Delayed: arrowing through the list changes it at every key.
-            _looks_up("#people .person-row:first-child") | {"hx-trigger": "change delay:300ms"}
+            _looks_up("#people .person-row:first-child, #id_organisation")
+            | {"hx-trigger": "change delay:300ms"}
+        )
+        # The matter may have come before with other people: its organisation's open cases.
+        self.fields["organisation"].widget.attrs.update(
+            _looks_up("#people .person-row:first-child, #id_place")
         )
 
     @cached_property

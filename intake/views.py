@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role
 from accounts.permissions import role_required
 from cases.models import Case
+from cases.selectors import open_cases_about
 
 from . import selectors
 from .desk_forms import rendered_desk_forms
@@ -189,7 +190,23 @@ def lookup(request):
         candidate.choose_label = f"{choose}: {candidate.name} {candidate.id_number_masked} ({number})"
         for case in candidate.open_cases:
             case.link_label = f"{link}: {case.number} ({candidate.name})"
-    return render(request, "intake/_candidates.html", {"candidates": candidates})
+    # The same matter, when the people are new: its organisation's open cases, less those the
+    # people's cards above already offer. The case form's field has no prefix.
+    organisation = request.GET.get("organisation", "").replace("\x00", "").strip()
+    matter_cases = (
+        open_cases_about(
+            organisation, exclude=[case.pk for candidate in candidates for case in candidate.open_cases]
+        )
+        if organisation
+        else []
+    )
+    for case in matter_cases:
+        case.link_label = f"{link}: {case.number} ({case.organisation})"
+    return render(
+        request,
+        "intake/_candidates.html",
+        {"candidates": candidates, "matter_cases": matter_cases, "organisation": organisation},
+    )
 
 
 @role_required(*READ_ROLES)

@@ -15,6 +15,7 @@ from documents.api import FirstRendererNegotiation
 from petition_desk.api_errors import error_responses
 
 from ..ledger import FORMATS, XLSX_CONTENT_TYPE, ledger_response
+from ..matching import organisation_key
 from ..models import (
     Case,
     Category,
@@ -108,9 +109,21 @@ class CaseFilter(django_filters.FilterSet):
         ),
     )
 
+    organisation = django_filters.CharFilter(
+        method="filter_organisation",
+        label=_(
+            "Organisation complained about, as the window's look-up matches it: spaces, punctuation "
+            "and full-width letters aside"
+        ),
+    )
+
     class Meta:
         model = Case
         fields = ["status", "department"]
+
+    def filter_organisation(self, queryset, name, value):
+        key = organisation_key(value)
+        return queryset.filter(organisation_key=key) if key else queryset.none()
 
     def filter_department(self, queryset, name, value):
         return queryset.filter(named_department(value.pk))

@@ -88,8 +88,7 @@
 
   document.getElementById("candidates").addEventListener("click", function (event) {
     const card = event.target.closest(".candidate");
-    if (!card) return;
-    if (event.target.closest(".choose-person")) {
+    if (card && event.target.closest(".choose-person")) {
       const row = lastRow || currentRow();
       row.querySelector("[name$=-petitioner]").value = card.dataset.petitioner;
       row.querySelector("[name$=-name]").value = card.dataset.name;
@@ -99,8 +98,9 @@
     }
     const link = event.target.closest(".link-case");
     if (link) {
+      // A person's case takes the person too; a case found by its organisation, only the case.
       const row = lastRow || currentRow();
-      if (!row.querySelector("[name$=-petitioner]").value) {
+      if (card && !row.querySelector("[name$=-petitioner]").value) {
         card.querySelector(".choose-person").click();
       }
       setRepeat(link.dataset.case, link.dataset.number);

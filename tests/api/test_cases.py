@@ -300,3 +300,22 @@ def test_detail_of_a_case_awaiting_sign_off(leader_api, make_visit):
     assert (body["reply_outcome"], body["reply_text"], body["replied_at"]) == ("", "", None)
     assert (body["satisfaction_department"], body["satisfaction_bureau"]) == ("", "")
     assert body["actions"] == ["sign-off"]
+
+
+@pytest.mark.django_db
+def test_list_filters_by_organisation_as_the_window_matches_it(
+    leader_api, department_api, make_visit, department
+):
+    group = make_visit(organisation="汾湖某纺织有限公司", persons=32).case
+    sent = send_to(make_visit(organisation="汾湖某纺织有限公司").case, department)
+    make_visit(organisation="盛泽某丝绸有限公司")
+    make_visit()
+
+    def ids(api, organisation):
+        response = api.get(URL, {"organisation": organisation})
+        assert response.status_code == 200
+        return {row["id"] for row in response.json()["results"]}
+
+    assert ids(leader_api, "汾湖 某纺织有限公司。") == {group.pk, sent.pk}
+    assert ids(leader_api, "——") == set()
+    assert ids(department_api, "汾湖某纺织有限公司") == {sent.pk}

@@ -795,3 +795,60 @@ def test_a_look_up_ignores_a_nul_character_and_a_window_that_cannot_be_one_is_no
 
     assert (found.status_code, chosen.status_code) == (200, 404)
     assert "沈桂英" in page_text(found)
+
+
+# --- the same matter, with other people ---------------------------------------------------------
+
+
+def test_typing_the_organisation_offers_its_open_cases_to_link(receptionist, reference, make_visit):
+    group = make_visit(organisation="汾湖某纺织有限公司", persons=32, names=("工人甲",)).case
+    make_visit(organisation="盛泽某丝绸有限公司")
+
+    response = client_for(receptionist).get(
+        reverse("intake:lookup"), {"organisation": "汾湖 某纺织有限公司", "people-0-name": "工人乙"}
+    )
+
+    text = page_text(response)
+    assert "Open cases about 汾湖 某纺织有限公司" in text
+    assert f'data-case="{group.pk}" data-number="{group.number}"' in text
+    assert f'aria-label="Link as repeat visit: {group.number} (汾湖某纺织有限公司)"' in text
+    assert "盛泽" not in text
+    assert "No earlier petitioner matches." in text  # the new worker himself is not on file
+
+
+def test_a_case_on_a_persons_card_is_not_offered_again_under_its_organisation(receptionist, reference):
+    visit = register(
+        receptionist,
+        reference,
+        [person("沈桂英", id_number=WOMAN_ID)],
+    )
+    Case.objects.filter(pk=visit.case_id).update(organisation_key="某建材公司", organisation="某建材公司")
+
+    text = page_text(
+        client_for(receptionist).get(
+            reverse("intake:lookup"), {"people-0-id_number": WOMAN_ID, "organisation": "某建材公司"}
+        )
+    )
+
+    assert text.count(f'data-case="{visit.case_id}"') == 1
+    assert "Open cases about" not in text
+
+
+@pytest.mark.parametrize("organisation", ["", "——", "某物业管理公司"])
+def test_no_organisation_or_one_without_open_cases_offers_none(receptionist, make_visit, organisation):
+    make_visit(organisation="汾湖某纺织有限公司")
+
+    text = page_text(client_for(receptionist).get(reverse("intake:lookup"), {"organisation": organisation}))
+
+    assert "Open cases about" not in text and "link-case" not in text
+
+
+def test_the_desk_asks_for_the_matter_when_the_organisation_is_typed(receptionist, reference):
+    text = page_text(client_for(receptionist).get(reverse("intake:desk")))
+
+    organisation = re.search(r'<input[^>]*name="organisation"[^>]*>', text).group(0)
+    assert f'hx-get="{reverse("intake:lookup")}"' in organisation
+    assert 'hx-include="#people .person-row:first-child, #id_place"' in organisation
+    # and a person's look-up keeps the matter's cases in the panel
+    name = re.search(r'<input[^>]*name="people-0-name"[^>]*>', text).group(0)
+    assert "#id_organisation" in name

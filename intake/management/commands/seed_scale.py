@@ -25,6 +25,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, connections, transaction
 
 from accounts.models import Role
+from cases.matching import organisation_key
 from cases.models import Case, CaseEvent, CaseNumberCounter, Category, Department, Place, SubjectArea
 from cases.reference_data import load_reference_data
 from cases.services import TRACKING_CODE_ALPHABET, TRACKING_CODE_LENGTH
@@ -278,9 +279,9 @@ COLUMNS = {
     ),
     Case: (
         "id number tracking_code status facts request reasons category_id subject_area_id place_id "
-        "organisation in_litigation urgent anonymous is_group department_id registered_by_id "
-        "registered_at submitted_at returns_count report_due reply_outcome reply_text replied_at "
-        "satisfaction_department satisfaction_bureau review_requested_at department_gave_back"
+        "organisation organisation_key in_litigation urgent anonymous is_group department_id "
+        "registered_by_id registered_at submitted_at returns_count report_due reply_outcome reply_text "
+        "replied_at satisfaction_department satisfaction_bureau review_requested_at department_gave_back"
     ),
     Case.petitioners.through: "case_id petitioner_id",
     Visit: "id visited_at window_id receptionist_id case_id persons is_group is_repeat note submission",
@@ -495,6 +496,7 @@ class ChunkWriter:
                     str(plan.subject_areas[area]),
                     str(place_id),
                     organisation,
+                    organisation_key(organisation),
                     _b(in_litigation),
                     _b(is_group or rng.random() < 0.02),
                     _b(rng.random() < 0.01),

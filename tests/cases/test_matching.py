@@ -1,0 +1,177 @@
+"""A matter found again by its organisation: the key it is written under, the open cases the
+window is offered, and the key filled in for the cases registered before it existed."""
+
+import pytest
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cases.matching import KEY_LENGTH, organisation_key
+from cases.models import Case, Status
+from cases.selectors import MATTER_CASES_SHOWN, open_cases_about
+
+FACTORY = "汾湖某纺织有限公司"
+
+# --- the key ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [
+        "汾湖某纺织有限公司",
+        " 汾湖 某纺织有限公司 ",
+        "汾湖某纺织有限公司。",
+        "汾湖·某纺织有限公司",
+        "汾湖某纺织有限公司\u3000",
+    ],
+)
+def test_the_same_name_typed_differently_has_one_key(written):
+    assert organisation_key(written) == "汾湖某纺织有限公司"
+
+
+def test_full_width_letters_and_capitals_are_the_plain_small_letters():
+    assert organisation_key("ＡＢＣ（苏州）有限公司") == organisation_key("abc 苏州 有限公司") == "abc苏州有限公司"
+
+
+def test_different_names_keep_different_keys():
+    assert organisation_key("汾湖某纺织有限公司") != organisation_key("盛泽某丝绸有限公司")
+    assert organisation_key("某公司一厂") != organisation_key("某公司二厂")
+
+
+@pytest.mark.parametrize("written", ["", "   ", "——", "（）", "・"])
+def test_a_name_of_only_spaces_and_punctuation_has_no_key(written):
+    assert organisation_key(written) == ""
+
+
+def test_a_name_that_normalising_lengthens_is_cut_to_the_column():
+    assert len(organisation_key("㍿" * 200)) == KEY_LENGTH
+
+
+@given(st.text(max_size=60), st.text(alphabet=" \u3000·、，。（）()-—", max_size=5))
+def test_spaces_and_punctuation_around_a_name_do_not_change_its_key(name, noise):
+    assert organisation_key(noise + name + noise) == organisation_key(name)
+
+
+@given(st.text(max_size=60))
+def test_the_key_of_a_key_is_itself(name):
+    key = organisation_key(name)
+    assert organisation_key(key) == key
+
+
+# --- registration and the window's look-up -----------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_registered_case_keeps_its_organisation_as_written_and_its_key(make_visit):
+    case = make_visit(organisation="汾湖 某纺织有限公司").case
+
+    case.refresh_from_db()
+    assert case.organisation == "汾湖 某纺织有限公司"
+    assert case.organisation_key == FACTORY
+
+
+@pytest.mark.django_db
+def test_the_window_is_offered_the_open_cases_about_the_organisation_newest_first(make_visit):
+    older = make_visit(organisation=FACTORY, persons=32, names=("工人甲",)).case
+    newer = make_visit(organisation="汾湖某纺织有限公司（一厂）").case
+    also = make_visit(organisation="汾湖 某纺织有限公司").case
+    make_visit(organisation="盛泽某丝绸有限公司")
+    make_visit()
+
+    assert open_cases_about("汾湖某纺织有限公司") == [also, older]
+    assert open_cases_about("汾湖某纺织有限公司一厂") == [newer]
+    assert open_cases_about("") == open_cases_about("——") == []
+    assert newer not in open_cases_about("汾湖某纺织")  # a whole name, not a part of one
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("status", [Status.DECLINED, Status.CONCLUDED, Status.CLOSED])
+def test_a_finished_case_is_not_offered(make_visit, status):
+    case = make_visit(organisation=FACTORY).case
+    Case.objects.filter(pk=case.pk).update(status=status)
+
+    assert open_cases_about(FACTORY) == []
+
+
+@pytest.mark.django_db
+def test_at_most_the_newest_five_are_offered_and_the_ones_shown_elsewhere_are_left_out(make_visit):
+    cases = [make_visit(organisation=FACTORY).case for _ in range(MATTER_CASES_SHOWN + 2)]
+
+    assert open_cases_about(FACTORY) == cases[::-1][:MATTER_CASES_SHOWN]
+    assert open_cases_about(FACTORY, exclude=[cases[-1].pk]) == cases[::-1][1 : MATTER_CASES_SHOWN + 1]
+
+
+@pytest.mark.django_db
+def test_new_people_linked_to_a_case_found_by_its_organisation_join_it(make_visit):
+    group = make_visit(organisation=FACTORY, persons=32, names=("工人甲",)).case
+    [found] = open_cases_about("汾湖 某纺织有限公司")
+
+    visit = make_visit(repeat_of=found, persons=6, names=("工人乙", "工人丙"))
+
+    assert visit.case_id == group.pk and visit.is_repeat and visit.is_group
+    assert sorted(group.petitioners.values_list("name", flat=True)) == ["工人丙", "工人乙", "工人甲"]
+    assert Case.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_the_look_up_reads_the_open_cases_index():
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        sql, params = (
+            Case.objects.filter(is_open=True, organisation_key=FACTORY)
+            .order_by("-registered_at")
+            .query.sql_with_params()
+        )
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "case_open_organisation" in plan
+
+
+# --- the cases registered before the key ---------------------------------------------------------
+
+
+@pytest.fixture
+def latest_schema_afterwards():
+    yield
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_gives_the_cases_already_registered_their_key(latest_schema_afterwards):
+    before, after = [("cases", "0015_verbose_names")], [("cases", "0016_case_organisation_key")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    leader = apps.get_model("accounts", "User").objects.create(username="leader")
+    reference = {
+        "category": apps.get_model("cases", "Category").objects.create(name="申诉", code="appeal"),
+        "subject_area": apps.get_model("cases", "SubjectArea").objects.create(name="劳动", code="labour"),
+        "place": apps.get_model("cases", "Place").objects.create(name="黎里镇"),
+    }
+    OldCase = apps.get_model("cases", "Case")
+    for number, organisation in [("2026-000001", "汾湖 某纺织有限公司"), ("2026-000002", "")]:
+        OldCase.objects.create(
+            number=number,
+            tracking_code=number[-6:],
+            status="awaiting_sign_off",
+            facts="拖欠工资",
+            request="支付工资",
+            organisation=organisation,
+            registered_by=leader,
+            registered_at=timezone.now(),
+            **reference,
+        )
+
+    executor = MigrationExecutor(connection)
+    executor.migrate(after)
+
+    keys = dict(
+        executor.loader.project_state(after)
+        .apps.get_model("cases", "Case")
+        .objects.values_list("number", "organisation_key")
+    )
+    assert keys == {"2026-000001": FACTORY, "2026-000002": ""}
