@@ -16,4 +16,6 @@ def organisation_key(organisation: str) -> str:
     folded, only letters, digits and marks. Empty for a name with none of them. Both steps can
     lengthen a name (㍿ is 株式会社), so the key is cut to its column, the same for every name."""
     text = unicodedata.normalize("NFKC", organisation).casefold()
-    return "".join(char for char in text if unicodedata.category(char)[0] in _KEPT)[:KEY_LENGTH]
+    kept = "".join(char for char in text if unicodedata.category(char)[0] in _KEPT)
+    # Composed again: a mark the spaces kept apart from its letter (A´ is A, a space, a mark).
+    return unicodedata.normalize("NFKC", kept)[:KEY_LENGTH]

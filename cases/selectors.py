@@ -71,17 +71,32 @@ def running_clocks() -> Prefetch:
     )
 
 
-def open_cases_about(organisation: str, *, exclude: Iterable[int] = ()) -> list[Case]:
-    """The newest open cases naming the same organisation (cases.matching.organisation_key), for
-    the window: other people, not yet on file, may come about a matter it has registered."""
+def open_cases_about(
+    organisation: str, *, exclude: Iterable[int] = (), among: QuerySet[Case] | None = None
+) -> list[Case]:
+    """The newest open cases naming the same organisation (cases.matching.organisation_key): the
+    window is shown them when other people, not yet on file, come about a matter it registered,
+    and the case page names them beside its organisation. `among` narrows them to the cases a
+    user may see (cases_visible_to)."""
     key = organisation_key(organisation)
     if not key:
         return []
+    cases = Case.objects.all() if among is None else among
     return list(
-        Case.objects.filter(is_open=True, organisation_key=key)
+        cases.filter(is_open=True, organisation_key=key)
         .exclude(pk__in=list(exclude))
-        .select_related("place")
-        .only("number", "status", "request", "organisation", "is_group", "registered_at", "place__name")
+        .select_related("place", "department")
+        .only(
+            "number",
+            "status",
+            "request",
+            "organisation",
+            "is_group",
+            "registered_at",
+            "department_gave_back",
+            "place__name",
+            "department__name",
+        )
         .order_by("-registered_at", "-pk")[:MATTER_CASES_SHOWN]
     )
 

@@ -1,9 +1,14 @@
 """A matter found again by its organisation: the key it is written under, the open cases the
 window is offered, and the key filled in for the cases registered before it existed."""
 
+import re
+
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -11,6 +16,7 @@ from hypothesis import strategies as st
 from cases.matching import KEY_LENGTH, organisation_key
 from cases.models import Case, Status
 from cases.selectors import MATTER_CASES_SHOWN, open_cases_about
+from tests.factories import DepartmentFactory
 
 FACTORY = "汾湖某纺织有限公司"
 
@@ -32,7 +38,11 @@ def test_the_same_name_typed_differently_has_one_key(written):
 
 
 def test_full_width_letters_and_capitals_are_the_plain_small_letters():
-    assert organisation_key("ＡＢＣ（苏州）有限公司") == organisation_key("abc 苏州 有限公司") == "abc苏州有限公司"
+    assert (
+        organisation_key("ＡＢＣ（苏州）有限公司")
+        == organisation_key("abc 苏州 有限公司")
+        == "abc苏州有限公司"
+    )
 
 
 def test_different_names_keep_different_keys():
@@ -175,3 +185,60 @@ def test_the_migration_gives_the_cases_already_registered_their_key(latest_schem
         .objects.values_list("number", "organisation_key")
     )
     assert keys == {"2026-000001": FACTORY, "2026-000002": ""}
+
+
+# --- the case page names the organisation's other open cases ------------------------------------
+
+
+def page_for(user, case) -> str:
+    client = Client()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client.force_login(user)
+    response = client.get(reverse("cases:detail", args=[case.pk]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def others_named(text: str) -> list[str]:
+    found = re.search(r'<div class="small" id="same-organisation">(.*?)</div>', text, re.S)
+    return re.findall(r">(\d{4}-\d{6})</a>", found.group(1)) if found else []
+
+
+@pytest.mark.django_db
+def test_the_leader_reading_a_case_sees_the_organisations_other_open_cases(make_visit, leader, department):
+    first = make_visit(organisation=FACTORY, persons=32).case
+    Case.objects.filter(pk=first.pk).update(department=department, status=Status.FORWARDED)
+    second = make_visit(organisation="汾湖 某纺织有限公司").case
+    closed = make_visit(organisation=FACTORY).case
+    Case.objects.filter(pk=closed.pk).update(status=Status.CONCLUDED)
+
+    text = page_for(leader, second)
+
+    assert others_named(text) == [first.number]
+    assert f"(Forwarded · {department.name})" in text
+    assert others_named(page_for(leader, first)) == [second.number]
+
+
+@pytest.mark.django_db
+def test_a_department_is_shown_only_the_organisations_cases_it_may_see(
+    make_visit, department, department_user
+):
+    other_department = DepartmentFactory(name="人社局", code="labour")
+    ours = make_visit(organisation=FACTORY).case
+    also_ours = make_visit(organisation=FACTORY).case
+    theirs = make_visit(organisation=FACTORY).case
+    Case.objects.filter(pk__in=[ours.pk, also_ours.pk]).update(department=department, status=Status.FORWARDED)
+    Case.objects.filter(pk=theirs.pk).update(department=other_department, status=Status.FORWARDED)
+
+    text = page_for(department_user, ours)
+
+    assert others_named(text) == [also_ours.number]
+    assert theirs.number not in text
+
+
+@pytest.mark.django_db
+def test_a_case_without_an_organisation_names_no_others(make_visit, leader):
+    make_visit(organisation="")
+    case = make_visit(organisation="").case
+
+    assert 'id="same-organisation"' not in page_for(leader, case)
