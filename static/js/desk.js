@@ -104,6 +104,11 @@
         card.querySelector(".choose-person").click();
       }
       setRepeat(link.dataset.case, link.dataset.number);
+      if (!card) {
+        // The people who came about it are still to be named: back to the row, as a person's
+        // card does, not left in the panel after the whole form.
+        row.querySelector("[name$=-name]").focus();
+      }
     }
   });
 
