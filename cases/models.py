@@ -205,6 +205,8 @@ class Case(models.Model):
                 condition=Q(is_open=True),
                 name="case_open_organisation",
             ),
+            # The API's filter by organisation, over every case.
+            models.Index(fields=["organisation_key"], name="case_organisation"),
             # The leader's queue: group visits, then urgent cases, then the oldest.
             models.Index(
                 fields=["-is_group", "-urgent", "submitted_at", "id"],

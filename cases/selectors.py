@@ -7,6 +7,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
+from petition_desk.db import planned_afresh
 
 from .clocks import DUE_SOON_DAYS, REMINDED
 from .forwarding import STUCK_AFTER
@@ -82,23 +83,26 @@ def open_cases_about(
     if not key:
         return []
     cases = Case.objects.all() if among is None else among
-    return list(
-        cases.filter(is_open=True, organisation_key=key)
-        .exclude(pk__in=list(exclude))
-        .select_related("place", "department")
-        .only(
-            "number",
-            "status",
-            "request",
-            "organisation",
-            "is_group",
-            "registered_at",
-            "department_gave_back",
-            "place__name",
-            "department__name",
+    # A plan made without the key walks every open case in registration order for a key with
+    # none (every name half typed): 14–29 ms at a million cases, against 0.03 ms planned for it.
+    with planned_afresh():
+        return list(
+            cases.filter(is_open=True, organisation_key=key)
+            .exclude(pk__in=list(exclude))
+            .select_related("place", "department")
+            .only(
+                "number",
+                "status",
+                "request",
+                "organisation",
+                "is_group",
+                "registered_at",
+                "department_gave_back",
+                "place__name",
+                "department__name",
+            )
+            .order_by("-registered_at", "-pk")[:MATTER_CASES_SHOWN]
         )
-        .order_by("-registered_at", "-pk")[:MATTER_CASES_SHOWN]
-    )
 
 
 def sign_off_queue() -> QuerySet[Case]:

@@ -54,4 +54,8 @@ class Migration(migrations.Migration):
                 condition=models.Q(("is_open", True)), fields=["organisation_key", "registered_at"], name="case_open_organisation"
             ),
         ),
+        migrations.AddIndex(
+            model_name="case",
+            index=models.Index(fields=["organisation_key"], name="case_organisation"),
+        ),
     ]

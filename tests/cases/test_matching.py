@@ -5,11 +5,8 @@ import re
 
 import pytest
 from django.conf import settings
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -123,68 +120,6 @@ def test_new_people_linked_to_a_case_found_by_its_organisation_join_it(make_visi
     assert visit.case_id == group.pk and visit.is_repeat and visit.is_group
     assert sorted(group.petitioners.values_list("name", flat=True)) == ["工人丙", "工人乙", "工人甲"]
     assert Case.objects.count() == 1
-
-
-@pytest.mark.postgres
-@pytest.mark.django_db
-def test_the_look_up_reads_the_open_cases_index():
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL enable_seqscan = off")
-        sql, params = (
-            Case.objects.filter(is_open=True, organisation_key=FACTORY)
-            .order_by("-registered_at")
-            .query.sql_with_params()
-        )
-        cursor.execute(f"EXPLAIN {sql}", params)
-        plan = "\n".join(row[0] for row in cursor.fetchall())
-    assert "case_open_organisation" in plan
-
-
-# --- the cases registered before the key ---------------------------------------------------------
-
-
-@pytest.fixture
-def latest_schema_afterwards():
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-@pytest.mark.django_db(transaction=True)
-def test_the_migration_gives_the_cases_already_registered_their_key(latest_schema_afterwards):
-    before, after = [("cases", "0015_verbose_names")], [("cases", "0016_case_organisation_key")]
-    executor = MigrationExecutor(connection)
-    executor.migrate(before)
-    apps = executor.loader.project_state(before).apps
-    leader = apps.get_model("accounts", "User").objects.create(username="leader")
-    reference = {
-        "category": apps.get_model("cases", "Category").objects.create(name="申诉", code="appeal"),
-        "subject_area": apps.get_model("cases", "SubjectArea").objects.create(name="劳动", code="labour"),
-        "place": apps.get_model("cases", "Place").objects.create(name="黎里镇"),
-    }
-    OldCase = apps.get_model("cases", "Case")
-    for number, organisation in [("2026-000001", "汾湖 某纺织有限公司"), ("2026-000002", "")]:
-        OldCase.objects.create(
-            number=number,
-            tracking_code=number[-6:],
-            status="awaiting_sign_off",
-            facts="拖欠工资",
-            request="支付工资",
-            organisation=organisation,
-            registered_by=leader,
-            registered_at=timezone.now(),
-            **reference,
-        )
-
-    executor = MigrationExecutor(connection)
-    executor.migrate(after)
-
-    keys = dict(
-        executor.loader.project_state(after)
-        .apps.get_model("cases", "Case")
-        .objects.values_list("number", "organisation_key")
-    )
-    assert keys == {"2026-000001": FACTORY, "2026-000002": ""}
 
 
 # --- the case page names the organisation's other open cases ------------------------------------
