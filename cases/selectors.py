@@ -75,10 +75,10 @@ def running_clocks() -> Prefetch:
 def open_cases_about(
     organisation: str, *, exclude: Iterable[int] = (), among: QuerySet[Case] | None = None
 ) -> list[Case]:
-    """The newest open cases naming the same organisation (cases.matching.organisation_key): the
-    window is shown them when other people, not yet on file, come about a matter it registered,
-    and the case page names them beside its organisation. `among` narrows them to the cases a
-    user may see (cases_visible_to)."""
+    """The newest open cases naming the same organisation (cases.matching.organisation_key), which
+    the case page names beside its organisation; `among` narrows them to the cases a user may see
+    (cases_visible_to). The window's look-up asks for the same cases in plain SQL, on every
+    keystroke: intake.selectors.matter_candidates."""
     key = organisation_key(organisation)
     if not key:
         return []

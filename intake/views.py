@@ -14,7 +14,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.models import Role
 from accounts.permissions import role_required
 from cases.models import Case
-from cases.selectors import open_cases_about
 
 from . import selectors
 from .desk_forms import rendered_desk_forms
@@ -194,7 +193,7 @@ def lookup(request):
     # people's cards above already offer. The case form's field has no prefix.
     organisation = request.GET.get("organisation", "").replace("\x00", "").strip()
     matter_cases = (
-        open_cases_about(
+        selectors.matter_candidates(
             organisation, exclude=[case.pk for candidate in candidates for case in candidate.open_cases]
         )
         if organisation

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from cases.matching import KEY_LENGTH, organisation_key
 from cases.models import Case, Status
 from cases.selectors import MATTER_CASES_SHOWN, open_cases_about
+from intake.selectors import matter_candidates
 from tests.factories import DepartmentFactory
 
 FACTORY = "汾湖某纺织有限公司"
@@ -177,3 +178,16 @@ def test_a_case_without_an_organisation_names_no_others(make_visit, leader):
     case = make_visit(organisation="").case
 
     assert 'id="same-organisation"' not in page_for(leader, case)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", [FACTORY, "汾湖 某纺织有限公司", "汾湖某纺织", "盛泽某丝绸有限公司", "——"])
+def test_the_windows_look_up_offers_what_the_case_page_names(make_visit, typed):
+    """intake.selectors.matter_candidates is open_cases_about in plain SQL, for the keystrokes."""
+    cases = [make_visit(organisation=FACTORY).case for _ in range(MATTER_CASES_SHOWN + 1)]
+    make_visit(organisation="盛泽某丝绸有限公司")
+    Case.objects.filter(pk=cases[-2].pk).update(status=Status.CLOSED)
+
+    for exclude in ([], [cases[-1].pk], [cases[0].pk, cases[2].pk]):
+        offered = matter_candidates(typed, exclude=exclude)
+        assert [case.pk for case in offered] == [case.pk for case in open_cases_about(typed, exclude=exclude)]

@@ -63,3 +63,45 @@ def test_the_desks_lists_read_sqlites_answers(tmp_path):
     assert latest[2:] == [1, False, False, ["赵六"]]
     assert before[1:] == [group, 32, True, False, ["工人乙", "工人甲"]]
     assert outcome["missing"] == [[alone, ["沈桂英"]], [group, ["工人乙", "工人甲"]]]
+
+
+MATTER_SCRIPT = """
+import json
+from cases.services import CaseData
+from intake.selectors import matter_candidates
+from intake.services import Attendee, PetitionerData, VisitData, visit_register
+from tests.factories import CategoryFactory, PlaceFactory, SubjectAreaFactory, UserFactory, WindowFactory
+
+receptionist = UserFactory(role="receptionist")
+window = WindowFactory()
+case = CaseData(
+    facts="拖欠工资", request="要求支付", category_id=CategoryFactory().pk,
+    subject_area_id=SubjectAreaFactory().pk, place_id=PlaceFactory(name="黎里镇").pk,
+    organisation="汾湖某纺织有限公司",
+)
+
+def register(persons):
+    people = (Attendee(new=PetitionerData(name="工人甲")),)
+    data = VisitData(window_id=window.pk, persons=persons, attendees=people, case=case)
+    return visit_register(data=data, receptionist=receptionist).case
+
+group, alone = register(32), register(1)
+print(json.dumps({
+    "found": [
+        [found.number, found.is_group, found.registered_at == registered.registered_at, str(found.place)]
+        for found, registered in zip(matter_candidates("汾湖 某纺织有限公司", exclude=[]), [alone, group])
+    ],
+    "without_the_first": [
+        found.number for found in matter_candidates("汾湖某纺织有限公司", exclude=[alone.pk])
+    ],
+    "numbers": [group.number, alone.number],
+}))
+"""
+
+
+def test_the_matter_look_up_reads_sqlites_answers(tmp_path):
+    outcome = run_on_sqlite(MATTER_SCRIPT, tmp_path)
+
+    group, alone = outcome["numbers"]
+    assert outcome["found"] == [[alone, False, True, "黎里镇"], [group, True, True, "黎里镇"]]
+    assert outcome["without_the_first"] == [group]
