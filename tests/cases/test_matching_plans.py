@@ -22,11 +22,10 @@ ORGANISATIONS = 2_000
 FACTORY = "汾湖某纺织有限公司"
 
 
-@pytest.fixture
-def bureau_of_cases(make_visit):
-    """CASES cases copied from one registered through the service: about 2 % open, the rest closed;
-    every third names an organisation, its key as case_registration would set it."""
-    model = make_visit(organisation=FACTORY).case
+def copy_cases(model: Case, *, first_id: int, open_every: int, named_every: int, organisations: int) -> None:
+    """CASES cases copied from `model`, registered through the service: one in `open_every` open,
+    the rest closed; one in `named_every` names one of `organisations` organisations, its key as
+    case_registration would set it."""
     copied = [
         field.column
         for field in Case._meta.concrete_fields
@@ -43,23 +42,38 @@ def bureau_of_cases(make_visit):
         )
     ]
     columns = ", ".join(copied)
+    named = (
+        f"CASE WHEN mod(g, {named_every}) = 0"
+        f" THEN '某单位' || mod(g / {named_every}, {organisations}) ELSE '' END"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
             INSERT INTO cases_case
                 (id, number, tracking_code, status, organisation, organisation_key, registered_at, {columns})
-            SELECT 10000000 + g, 'S-' || g, 'T' || g,
-                   CASE WHEN mod(g, 47) = 0 THEN 'awaiting_sign_off' ELSE 'closed' END,
-                   CASE WHEN mod(g, 3) = 0 THEN '某单位' || mod(g / 3, {ORGANISATIONS}) ELSE '' END,
-                   CASE WHEN mod(g, 3) = 0 THEN '某单位' || mod(g / 3, {ORGANISATIONS}) ELSE '' END,
-                   now() - g * interval '5 minutes', {columns}
+            SELECT {first_id} + g, 'S-' || ({first_id} + g), 'T' || ({first_id} + g),
+                   CASE WHEN mod(g, {open_every}) = 0 THEN 'awaiting_sign_off' ELSE 'closed' END,
+                   {named}, {named}, now() - g * interval '5 minutes', {columns}
             FROM cases_case, generate_series(1, {CASES}) AS g
             WHERE cases_case.id = %s
             """,
             [model.pk],
         )
         cursor.execute("ANALYZE cases_case")
-        # One of the generated organisations with an open case among its 33.
+
+
+@pytest.fixture
+def bureau_of_cases(make_visit):
+    """About 2 % of the cases open; every third names one of 2,000 organisations. Returns one
+    with an open case among its 33."""
+    copy_cases(
+        make_visit(organisation=FACTORY).case,
+        first_id=10_000_000,
+        open_every=47,
+        named_every=3,
+        organisations=ORGANISATIONS,
+    )
+    with connection.cursor() as cursor:
         cursor.execute(
             "SELECT organisation FROM cases_case WHERE is_open AND organisation LIKE '某单位%%' LIMIT 1"
         )
@@ -124,40 +138,9 @@ def test_the_api_filter_finds_an_organisations_cases_through_an_index(bureau_of_
 
 @pytest.fixture
 def open_cases_of_few_organisations(make_visit):
-    """100,000 cases, one in 41 open; four in five name no organisation, the others one of five."""
+    """One case in 41 open; four in five name no organisation, the others one of five."""
     model = make_visit(organisation=FACTORY).case
-    copied = [
-        field.column
-        for field in Case._meta.concrete_fields
-        if not field.generated
-        and field.column
-        not in (
-            "id",
-            "number",
-            "tracking_code",
-            "status",
-            "organisation",
-            "organisation_key",
-            "registered_at",
-        )
-    ]
-    columns = ", ".join(copied)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            INSERT INTO cases_case
-                (id, number, tracking_code, status, organisation, organisation_key, registered_at, {columns})
-            SELECT 20000000 + g, 'F-' || g, 'U' || g,
-                   CASE WHEN mod(g, 41) = 0 THEN 'awaiting_sign_off' ELSE 'closed' END,
-                   CASE WHEN mod(g, 5) = 0 THEN '某公司' || mod(g / 5, 5) ELSE '' END,
-                   CASE WHEN mod(g, 5) = 0 THEN '某公司' || mod(g / 5, 5) ELSE '' END,
-                   now() - g * interval '5 minutes', {columns}
-            FROM cases_case, generate_series(1, 100000) AS g
-            WHERE cases_case.id = %s
-            """,
-            [model.pk],
-        )
-        cursor.execute("ANALYZE cases_case")
+    copy_cases(model, first_id=20_000_000, open_every=41, named_every=5, organisations=5)
     return model
 
 
@@ -178,7 +161,7 @@ def test_each_keystroke_of_an_organisation_reads_only_its_own_open_cases(
     url = reverse("intake:lookup")
     # The morning's look-ups on this connection (a web worker's lasts): psycopg prepares the
     # statement after five, PostgreSQL weighs its generic plan after five more.
-    for earlier in ("汾湖某纺织有限公司", "某公司1", "某公司2", "吴江某建材有限公司", "某培训学校") * 3:
+    for earlier in ("汾湖某纺织有限公司", "某单位1", "某单位2", "吴江某建材有限公司", "某培训学校") * 3:
         client.get(url, {"people-0-name": "王秀英", "organisation": earlier})
     typed = "盛泽某丝绸有限公司"  # a factory not seen before: none of its prefixes has a case
     read = []
