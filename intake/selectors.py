@@ -118,7 +118,7 @@ def matter_candidates(organisation: str, *, exclude: list[int]) -> list[Case]:
     if not key:
         return []
     leave_out = f" AND cases_case.id NOT IN ({_marks(exclude)})" if exclude else ""
-    # Planned for the key: a generic plan walks every open case for a key with none.
+    # Planned for the key, as open_cases_about is: a generic plan may walk every open case.
     with planned_afresh():
         rows = _rows(
             "SELECT cases_case.id, number, status, request, organisation, is_group, registered_at,"
