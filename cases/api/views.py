@@ -95,6 +95,19 @@ class PlaceViewSet(ReferenceViewSet):
     serializer_class = PlaceSerializer
 
 
+OPEN_FILTER_LABEL = _("Still open (true): not declined, concluded or closed; or finished (false)")
+
+
+class StrictBooleanFilter(django_filters.TypedChoiceFilter):
+    """`true` or `false`, and 400 for any other word: django-filter's BooleanFilter reads one as
+    no filter at all, so `open=yes` would list every case. The schema calls it a boolean
+    (CaseViewSet's parameters)."""
+
+    def __init__(self, **kwargs):
+        choices = [("true", "true"), ("false", "false")]
+        super().__init__(choices=choices, coerce=lambda value: value == "true", **kwargs)
+
+
 class CaseFilter(django_filters.FilterSet):
     status = django_filters.ChoiceFilter(choices=Status.choices)
     # The department each row names (Case.named_department), not the one a return left behind.
@@ -109,6 +122,7 @@ class CaseFilter(django_filters.FilterSet):
         ),
     )
 
+    open = StrictBooleanFilter(field_name="is_open", label=OPEN_FILTER_LABEL)
     organisation = django_filters.CharFilter(
         method="filter_organisation",
         label=_(
@@ -142,12 +156,13 @@ class CaseFilter(django_filters.FilterSet):
             "masked, and for department staff no petitioners of anonymous or accusation cases."
         ),
         parameters=[
+            OpenApiParameter("open", OpenApiTypes.BOOL, description=OPEN_FILTER_LABEL),
             OpenApiParameter(
                 "format",
                 str,
                 enum=["json", *FORMATS],
                 description="`csv` or `xlsx` for the ledger; the JSON list otherwise.",
-            )
+            ),
         ],
         responses={
             (200, "application/json"): CaseListSerializer(many=True),

@@ -75,7 +75,8 @@ def test_list_filters(leader_api, housing_case, labour_case, other_department):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    ("query", "field"), [({"status": "lost"}, "status"), ({"department": 999999}, "department")]
+    ("query", "field"),
+    [({"status": "lost"}, "status"), ({"department": 999999}, "department"), ({"open": "maybe"}, "open")],
 )
 def test_list_refuses_a_bad_filter(leader_api, query, field):
     response = leader_api.get(URL, query)
@@ -317,5 +318,10 @@ def test_list_filters_by_organisation_as_the_window_matches_it(
         return {row["id"] for row in response.json()["results"]}
 
     assert ids(leader_api, "汾湖 某纺织有限公司。") == {group.pk, sent.pk}
+    Case.objects.filter(pk=sent.pk).update(status="concluded")
+    open_ones = leader_api.get(URL, {"organisation": "汾湖某纺织有限公司", "open": "true"}).json()["results"]
+    assert [row["id"] for row in open_ones] == [group.pk]
+    closed = leader_api.get(URL, {"organisation": "汾湖某纺织有限公司", "open": "false"}).json()["results"]
+    assert [row["id"] for row in closed] == [sent.pk]
     assert ids(leader_api, "——") == set()
     assert ids(department_api, "汾湖某纺织有限公司") == {sent.pk}
