@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from intake.demo import DEMO_PASSWORD, ELDERLY_WOMAN_ID, story_day
 from intake.models import Petitioner
-from intake.selectors import cases_missing_contact, daily_tally
+from intake.selectors import cases_missing_contact, daily_tally, matter_candidates
 from intake.services import id_number_hash
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
@@ -126,3 +126,11 @@ def test_the_day_ends_with_the_womans_case_in_the_housing_inbox_and_the_workers_
 )
 def test_the_storys_day_is_the_last_working_day_of_the_bureaus_calendar(today, story):
     assert story_day(today) == story
+
+
+def test_the_demos_building_materials_works_is_found_again_by_its_organisation(seeded):
+    """README: typing 吴江某建材有限公司 at the desk shows the neighbours' open case."""
+    [case] = matter_candidates("吴江 某建材有限公司", exclude=[])
+
+    assert case.request == "要求停止夜间施工。"
+    assert sorted(case.petitioners.values_list("name", flat=True)) == ["孙立新", "陈美华"]
