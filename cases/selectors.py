@@ -2,6 +2,7 @@
 
 import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
@@ -104,6 +105,33 @@ def open_cases_about(
             )
             .order_by("-registered_at", "-pk")[:MATTER_CASES_SHOWN]
         )
+
+
+@dataclass(frozen=True)
+class SameOrganisation:
+    """What the case page says beside its organisation: its newest other open cases, and how
+    many more there are."""
+
+    cases: list[Case]
+    more: int
+
+
+def same_organisation_for(user: User, case: Case) -> SameOrganisation:
+    """The other open cases about the case's organisation that `user` may see. Department staff
+    are shown none on a case whose people are withheld from them, nor such cases on another's
+    page: the line would put a withheld petitioner beside her named cases, which the staff search
+    never does for them (cases.search)."""
+    if not case.organisation_key or identity_withheld_from(user, case):
+        return SameOrganisation(cases=[], more=0)
+    among = cases_visible_to(user)
+    if user.is_department_staff:
+        among = among.filter(anonymous=False, category__is_accusation=False)
+    cases = open_cases_about(case.organisation, exclude=[case.pk], among=among)
+    more = 0
+    if len(cases) == MATTER_CASES_SHOWN:
+        others = among.filter(is_open=True, organisation_key=case.organisation_key).exclude(pk=case.pk)
+        more = others.count() - MATTER_CASES_SHOWN
+    return SameOrganisation(cases=cases, more=more)
 
 
 def sign_off_queue() -> QuerySet[Case]:

@@ -85,9 +85,7 @@ def render_case(
             "unsaved": unsaved,
             "can_submit": Action.SUBMIT in allowed_actions(case.status, request.user.role),
             "show_people": not selectors.identity_withheld_from(request.user, case),
-            "same_organisation": selectors.open_cases_about(
-                case.organisation, exclude=[case.pk], among=selectors.cases_visible_to(request.user)
-            ),
+            "same_organisation": selectors.same_organisation_for(request.user, case),
         },
     )
 

@@ -14,7 +14,7 @@ from cases.matching import KEY_LENGTH, organisation_key
 from cases.models import Case, Status
 from cases.selectors import MATTER_CASES_SHOWN, open_cases_about
 from intake.selectors import matter_candidates
-from tests.factories import DepartmentFactory
+from tests.factories import CategoryFactory, DepartmentFactory
 
 FACTORY = "汾湖某纺织有限公司"
 
@@ -191,3 +191,54 @@ def test_the_windows_look_up_offers_what_the_case_page_names(make_visit, typed):
     for exclude in ([], [cases[-1].pk], [cases[0].pk, cases[2].pk]):
         offered = matter_candidates(typed, exclude=exclude)
         assert [case.pk for case in offered] == [case.pk for case in open_cases_about(typed, exclude=exclude)]
+
+
+# --- the line beside the organisation: withheld people, and the cases it does not name --------
+
+
+def forwarded_to(case: Case, department) -> Case:
+    Case.objects.filter(pk=case.pk).update(department=department, status=Status.FORWARDED)
+    case.refresh_from_db()
+    return case
+
+
+@pytest.mark.parametrize("withheld", ["anonymous", "accusation"])
+def test_a_department_reading_a_case_whose_people_it_may_not_see_is_not_pointed_to_their_other_cases(
+    make_visit, department, department_user, withheld
+):
+    """An accuser (or an anonymous petitioner) who also came about the same firm with a named
+    complaint: the department is shown neither her name nor her attachments on the accusation
+    (identity_withheld_from), and the staff search for department staff leaves accusation and
+    anonymous cases out of a person's cases (cases/search.py _ids_of_people) so that a person
+    and her accusation are never put side by side. Neither page's line may: the accusation's
+    linked straight to her named case about the same firm, one click from her name, ID number
+    and phone."""
+    named = forwarded_to(make_visit(organisation=FACTORY, names=("沈桂英",)).case, department)
+    if withheld == "anonymous":
+        hidden = make_visit(organisation=FACTORY, anonymous=True, names=("沈桂英",)).case
+    else:
+        hidden = make_visit(organisation=FACTORY, names=("沈桂英",)).case
+        Case.objects.filter(pk=hidden.pk).update(
+            category=CategoryFactory(name="检举控告", code="accusation", is_accusation=True)
+        )
+    hidden.petitioners.set(named.petitioners.all())  # the same woman
+    forwarded_to(hidden, department)
+
+    text = page_for(department_user, hidden)
+
+    assert "沈桂英" not in text  # her name is withheld on the accusation itself...
+    assert named.number not in others_named(text)  # ...and so is the way to it
+    assert hidden.number not in others_named(page_for(department_user, named))  # and back
+
+
+def test_the_line_says_when_more_open_cases_than_it_names_are_about_the_organisation(make_visit, leader):
+    """Twelve open cases about one factory: the page names five of the other eleven and says how
+    many it leaves out. Nothing else in the web interface lists cases by organisation (the staff
+    search reads facts and request): without the count the leader would take five for all."""
+    cases = [make_visit(organisation=FACTORY).case for _ in range(12)]
+
+    text = page_for(leader, cases[0])
+
+    assert len(others_named(text)) == MATTER_CASES_SHOWN
+    line = re.search(r'<div class="small" id="same-organisation">(.*?)</div>', text, re.S).group(1)
+    assert re.sub(r"<a [^>]*>.*?</a>", "", line).rstrip().endswith(", and 6 more"), line
