@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from petition_desk.db import insert
 from workdays.selectors import DueDate, add_days, add_working_days
 
 from .models import Case, CaseEvent, Clock, ClockKind, Reminder
@@ -64,7 +65,7 @@ def clocks_start(
                 provisional=due.provisional,
             )
         )
-    return Clock.objects.bulk_create(clocks)
+    return insert(clocks)
 
 
 def clocks_stop(*, case: Case, kinds) -> int:

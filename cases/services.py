@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from notifications.models import Kind
 from notifications.services import leaders, notify
+from petition_desk.db import insert
 
 from .clocks import clock_start
 from .matching import organisation_key
@@ -164,26 +165,30 @@ def case_registration(
         registered_by=registered_by,
         registered_at=registered_at,
     )
-    Case.petitioners.through.objects.bulk_create(
-        Case.petitioners.through(case_id=case.pk, petitioner_id=petitioner_id)
-        for petitioner_id in petitioner_ids
+    insert(
+        [
+            Case.petitioners.through(case_id=case.pk, petitioner_id=petitioner_id)
+            for petitioner_id in petitioner_ids
+        ]
     )
     now = timezone.now()
-    CaseEvent.objects.bulk_create(
-        CaseEvent(
-            case=case,
-            actor=registered_by,
-            action=action,
-            from_status=from_status,
-            to_status=to_status,
-            created_at=now,
-        )
-        for action, from_status, to_status in actions
+    insert(
+        [
+            CaseEvent(
+                case=case,
+                actor=registered_by,
+                action=action,
+                from_status=from_status,
+                to_status=to_status,
+                created_at=now,
+            )
+            for action, from_status, to_status in actions
+        ]
     )
     clock_start(case=case, kind=ClockKind.FORWARD, start=timezone.localdate(registered_at))
     yield case
     case.number = next_case_number(year=timezone.localtime(registered_at).year)
-    case.save(force_insert=True)
+    insert([case])
     if submit:
         notify_awaiting_sign_off(case)
 

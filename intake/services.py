@@ -35,6 +35,7 @@ from cases.services import (
 from cases.workflow import Action
 from notifications.models import Kind
 from notifications.services import leaders, notify
+from petition_desk.db import insert
 from petition_desk.validators import validate_record_date
 
 from . import crypto
@@ -247,31 +248,37 @@ def _create_petitioner(
 ) -> Petitioner:
     """A second record of the same ID number is refused by the unique constraint; the caller turns
     that IntegrityError into a message naming the first record."""
-    petitioner = Petitioner.objects.create(
-        id_type=data.id_type if identity["id_number"] else IdType.NONE,
-        address=data.address.strip(),
-        note=data.note.strip(),
-        created_by=created_by,
-        **identity,
+    [petitioner] = insert(
+        [
+            Petitioner(
+                id_type=data.id_type if identity["id_number"] else IdType.NONE,
+                address=data.address.strip(),
+                note=data.note.strip(),
+                created_by=created_by,
+                **identity,
+            )
+        ]
     )
     # Contacts given at a visit date from the visit, which may be recorded after it.
     now = at or timezone.now()
     has_primary = any(contact.is_primary for contact, _value, _key in contacts)
     first_phone = next((index for index, (_contact, _value, key) in enumerate(contacts) if key), None)
-    ContactPoint.objects.bulk_create(
-        ContactPoint(
-            petitioner=petitioner,
-            kind=contact.kind,
-            value=value,
-            lookup_key=key,
-            relation=contact.relation,
-            holder_name=contact.holder_name.strip(),
-            # The first phone is primary unless the receptionist chose another.
-            is_primary=contact.is_primary or (not has_primary and index == first_phone),
-            created_by=created_by,
-            created_at=now,
-        )
-        for index, (contact, value, key) in enumerate(contacts)
+    insert(
+        [
+            ContactPoint(
+                petitioner=petitioner,
+                kind=contact.kind,
+                value=value,
+                lookup_key=key,
+                relation=contact.relation,
+                holder_name=contact.holder_name.strip(),
+                # The first phone is primary unless the receptionist chose another.
+                is_primary=contact.is_primary or (not has_primary and index == first_phone),
+                created_by=created_by,
+                created_at=now,
+            )
+            for index, (contact, value, key) in enumerate(contacts)
+        ]
     )
     return petitioner
 
@@ -534,20 +541,26 @@ def _visit_create(
     visited_at: datetime.datetime,
     is_group: bool,
 ) -> Visit:
-    visit = Visit.objects.create(
-        visited_at=visited_at,
-        window_id=data.window_id,
-        receptionist=receptionist,
-        case=case,
-        persons=data.persons,
-        is_group=is_group,
-        is_repeat=data.repeat_of is not None,
-        note=data.note.strip(),
-        submission=data.submission,
+    [visit] = insert(
+        [
+            Visit(
+                visited_at=visited_at,
+                window_id=data.window_id,
+                receptionist=receptionist,
+                case=case,
+                persons=data.persons,
+                is_group=is_group,
+                is_repeat=data.repeat_of is not None,
+                note=data.note.strip(),
+                submission=data.submission,
+            )
+        ]
     )
-    visit.attendances_registered = Attendance.objects.bulk_create(
-        Attendance(visit=visit, petitioner_id=petitioner_id, is_representative=attendee.is_representative)
-        for attendee, petitioner_id in zip(data.attendees, petitioner_ids, strict=True)
+    visit.attendances_registered = insert(
+        [
+            Attendance(visit=visit, petitioner_id=petitioner_id, is_representative=attendee.is_representative)
+            for attendee, petitioner_id in zip(data.attendees, petitioner_ids, strict=True)
+        ]
     )
     return visit
 
