@@ -4,7 +4,7 @@ import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 
@@ -38,26 +38,23 @@ def insert(objs: Sequence[Model]) -> Sequence[Model]:
     and number of rows. The objects either all carry their ids or none does."""
     if not objs:
         return objs
+    # The thread's own connection, looked up once: each use of the `connection` proxy looks it up.
+    db = connections[DEFAULT_DB_ALIAS]
     statement, fields, returned = _insert_statement(
-        type(objs[0]), connection.vendor, with_pk=objs[0].pk is not None, rows=len(objs)
+        type(objs[0]), db.vendor, with_pk=objs[0].pk is not None, rows=len(objs)
     )
-    params = [
-        field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs for field in fields
-    ]
-    with connection.cursor() as cursor:
+    params = [field.get_db_prep_save(field.pre_save(obj, True), db) for obj in objs for field in fields]
+    with db.cursor() as cursor:
         cursor.execute(statement, params)
         rows = cursor.fetchall()
-    converters = [
-        [*connection.ops.get_db_converters(column), *column.get_db_converters(connection)]
-        for column in returned
-    ]
+    converters = [[*db.ops.get_db_converters(column), *column.get_db_converters(db)] for column in returned]
     for obj, row in zip(objs, rows, strict=True):
         for column, column_converters, value in zip(returned, converters, row, strict=True):
             for converter in column_converters:
-                value = converter(value, column, connection)
+                value = converter(value, column, db)
             setattr(obj, column.target.attname, value)
         obj._state.adding = False
-        obj._state.db = connection.alias
+        obj._state.db = db.alias
     return objs
 
 
