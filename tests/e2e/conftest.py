@@ -5,12 +5,10 @@ import os
 import pytest
 from django.conf import settings
 
-from accounts.models import User
-from cases.models import Category, Place, SubjectArea
 from cases.reference_data import load_reference_data
-from cases.services import CaseData
 from intake.demo import ensure_demo_users
-from intake.services import Attendee, PetitionerData, VisitData, visit_register
+from intake.services import Attendee, PetitionerData
+from tests.e2e.window import registered_at_window
 from tests.factories import WindowFactory
 
 # Playwright's sync API runs an event loop in the test's thread; the ORM calls the test makes
@@ -58,18 +56,9 @@ def english(page, live_server):
 @pytest.fixture
 def her_case(bureau):
     """Registered at the window this morning and sent for sign-off."""
-    return visit_register(
-        data=VisitData(
-            window_id=bureau["window"].pk,
-            persons=1,
-            attendees=(Attendee(new=PetitionerData(name="沈桂英")),),
-            case=CaseData(
-                facts="原有住宅面临拆迁，按安置政策她和儿子可获得一处40平方米安置房，家中生活困难。",
-                request="希望政府在安置上给予帮助。",
-                category_id=Category.objects.get(code="appeal").pk,
-                subject_area_id=SubjectArea.objects.get(code="housing").pk,
-                place_id=Place.objects.get(name="黎里镇（汾湖高新区）").pk,
-            ),
-        ),
-        receptionist=User.objects.get(username="reception"),
+    return registered_at_window(
+        bureau,
+        (Attendee(new=PetitionerData(name="沈桂英")),),
+        facts="原有住宅面临拆迁，按安置政策她和儿子可获得一处40平方米安置房，家中生活困难。",
+        request="希望政府在安置上给予帮助。",
     ).case

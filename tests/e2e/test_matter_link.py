@@ -6,13 +6,12 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from accounts.models import User
-from cases.models import Case, Category, Place, SubjectArea
-from cases.services import CaseData
+from cases.models import Case
 from intake.models import Visit
-from intake.services import Attendee, ContactData, PetitionerData, VisitData, visit_register
+from intake.services import Attendee, ContactData, PetitionerData
 from intake.validators import id_check_char
 from tests.e2e.session import log_in
+from tests.e2e.window import registered_at_window
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -23,21 +22,13 @@ RIGHT_ID = "32058419800101001" + id_check_char("32058419800101001")
 
 def registered(bureau, *, name, organisation="", phone="", persons=1):
     contacts = (ContactData(kind="mobile", value=phone),) if phone else ()
-    return visit_register(
-        data=VisitData(
-            window_id=bureau["window"].pk,
-            persons=persons,
-            attendees=(Attendee(new=PetitionerData(name=name, contacts=contacts)),),
-            case=CaseData(
-                facts="企业拖欠员工数月工资。",
-                request="尽快支付拖欠的工资。",
-                category_id=Category.objects.get(code="appeal").pk,
-                subject_area_id=SubjectArea.objects.get(code="housing").pk,
-                place_id=Place.objects.get(name="黎里镇（汾湖高新区）").pk,
-                organisation=organisation,
-            ),
-        ),
-        receptionist=User.objects.get(username="reception"),
+    return registered_at_window(
+        bureau,
+        (Attendee(new=PetitionerData(name=name, contacts=contacts)),),
+        facts="企业拖欠员工数月工资。",
+        request="尽快支付拖欠的工资。",
+        persons=persons,
+        organisation=organisation,
     ).case
 
 

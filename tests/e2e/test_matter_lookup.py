@@ -11,12 +11,11 @@ import re
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from accounts.models import User
-from cases.models import Case, CaseEvent, Category, Place, Status, SubjectArea
-from cases.services import CaseData
+from cases.models import Case, CaseEvent, Status
 from intake.models import Attendance, Petitioner, Visit
-from intake.services import Attendee, PetitionerData, VisitData, visit_register
+from intake.services import Attendee, PetitionerData
 from tests.e2e.session import log_in
+from tests.e2e.window import registered_at_window
 from tests.factories import resident_id_number
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -31,23 +30,14 @@ NEWCOMER_MOBILE = "13913577777"
 def came_about(bureau, organisation: str, *, names=WORKERS, persons: int = 32) -> Visit:
     """Workers registered at the window about `organisation`, by default a group of 32 naming five
     representatives: their visit, and its new case, open."""
-    return visit_register(
-        data=VisitData(
-            window_id=bureau["window"].pk,
-            persons=persons,
-            attendees=tuple(
-                Attendee(new=PetitionerData(name=name), is_representative=True) for name in names
-            ),
-            case=CaseData(
-                facts="企业拖欠30余名员工数月工资。",
-                request="尽快支付拖欠的工资。",
-                category_id=Category.objects.get(code="appeal").pk,
-                subject_area_id=SubjectArea.objects.get(code="labour").pk,
-                place_id=Place.objects.get(name="黎里镇（汾湖高新区）").pk,
-                organisation=organisation,
-            ),
-        ),
-        receptionist=User.objects.get(username="reception"),
+    return registered_at_window(
+        bureau,
+        tuple(Attendee(new=PetitionerData(name=name), is_representative=True) for name in names),
+        facts="企业拖欠30余名员工数月工资。",
+        request="尽快支付拖欠的工资。",
+        persons=persons,
+        subject="labour",
+        organisation=organisation,
     )
 
 

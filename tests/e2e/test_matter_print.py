@@ -4,11 +4,10 @@ whole, as the lists' are (test_print.py)."""
 import pytest
 from playwright.sync_api import Page
 
-from accounts.models import User
-from cases.models import Case, Category, Place, SubjectArea
-from cases.services import CaseData
-from intake.services import Attendee, PetitionerData, VisitData, visit_register
+from cases.models import Case
+from intake.services import Attendee, PetitionerData
 from tests.e2e.test_print import LINES_JS, SHEET_WIDTH, signed_in
+from tests.e2e.window import registered_at_window
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,21 +15,12 @@ FACTORY = "汾湖某纺织有限公司"
 
 
 def register(bureau, name: str) -> Case:
-    return visit_register(
-        data=VisitData(
-            window_id=bureau["window"].pk,
-            persons=1,
-            attendees=(Attendee(new=PetitionerData(name=name)),),
-            case=CaseData(
-                facts="公司拖欠工资数月。",
-                request="要求支付拖欠的工资。",
-                category_id=Category.objects.get(code="appeal").pk,
-                subject_area_id=SubjectArea.objects.get(code="housing").pk,
-                place_id=Place.objects.get(name="黎里镇（汾湖高新区）").pk,
-                organisation=FACTORY,
-            ),
-        ),
-        receptionist=User.objects.get(username="reception"),
+    return registered_at_window(
+        bureau,
+        (Attendee(new=PetitionerData(name=name)),),
+        facts="公司拖欠工资数月。",
+        request="要求支付拖欠的工资。",
+        organisation=FACTORY,
     ).case
 
 
