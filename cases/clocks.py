@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from petition_desk.db import insert
+from petition_desk.db import insert_without_ids
 from workdays.selectors import DueDate, add_days, add_working_days
 
 from .models import Case, CaseEvent, Clock, ClockKind, Reminder
@@ -42,16 +42,16 @@ def clock_start(
     start: datetime.date,
     due: DueDate | None = None,
     department_id: int | None = None,
-) -> Clock:
-    [clock] = clocks_start(case=case, kinds={kind: due}, start=start, department_id=department_id)
-    return clock
+) -> None:
+    clocks_start(case=case, kinds={kind: due}, start=start, department_id=department_id)
 
 
 def clocks_start(
     *, case: Case, kinds: dict[str, DueDate | None], start: datetime.date, department_id: int | None = None
-) -> list[Clock]:
+) -> None:
     """Start the clocks of `kinds` (kind → due date, None for the kind's legal limit) on the same
-    day, in one insert: a forwarding starts two or three."""
+    day, in one insert: a forwarding starts two or three. Nobody needs their ids at once: in a
+    registration they are written with its other rows (petition_desk.db.batched)."""
     clocks = []
     for kind, due in kinds.items():
         due = due or due_date(kind, start)
@@ -65,7 +65,7 @@ def clocks_start(
                 provisional=due.provisional,
             )
         )
-    return insert(clocks)
+    insert_without_ids(clocks)
 
 
 def clocks_stop(*, case: Case, kinds) -> int:

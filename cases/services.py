@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from accounts.models import User
 from notifications.models import Kind
 from notifications.services import leaders, notify
-from petition_desk.db import insert
+from petition_desk.db import insert, insert_without_ids, reserve_ids
 
 from .clocks import clock_start
 from .matching import organisation_key
@@ -74,22 +74,6 @@ def next_case_number(*, year: int) -> str:
     return f"{year}-{last:06d}"
 
 
-def reserved_case_id() -> int:
-    """Within the caller's transaction: the id of a case to be written later in it."""
-    table = Case._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, 'id'))", [table])
-        else:
-            # SQLite's AUTOINCREMENT keeps the highest id given in sqlite_sequence. Its
-            # transactions are IMMEDIATE (settings): no other one writes before this one commits.
-            cursor.execute(
-                "SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0) + 1", [table]
-            )
-        (case_id,) = cursor.fetchone()
-    return case_id
-
-
 def new_tracking_code() -> str:
     """A random code. Its uniqueness is the column's constraint, not a query before every
     registration: with 32⁸ codes, a bureau's million cases make a clash about one registration in
@@ -125,6 +109,7 @@ def case_registration(
     at=None,
     submit: bool = False,
     tracking_code: str | None = None,
+    case_id: int | None = None,
 ) -> Iterator[Case]:
     """Within the caller's transaction (visit registration): a new case, registered and, with
     `submit`, sent for sign-off at once. The block gets the case with its id but not yet written,
@@ -136,7 +121,8 @@ def case_registration(
     Django declares foreign keys deferred, checked at commit, so the rows may precede the case.
     Nobody else can see the new case yet, so the submission is checked against the transition
     table without locking it. A `tracking_code` already taken fails the insert with
-    IntegrityError (see new_tracking_code)."""
+    IntegrityError (see new_tracking_code). `case_id`: an id the caller reserved for the case with
+    its other rows' (petition_desk.db.reserve_ids)."""
     if not connection.in_atomic_block:
         raise RuntimeError("case_registration runs inside the caller's transaction.")
     registered_at = at or timezone.now()
@@ -146,7 +132,7 @@ def case_registration(
         _check_role(registered_by, transition.roles)
         actions.append((Action.SUBMIT, Status.REGISTERED, transition.to))
     case = Case(
-        pk=reserved_case_id(),
+        pk=case_id or reserve_ids({Case: 1})[Case][0],
         tracking_code=tracking_code or new_tracking_code(),
         status=actions[-1][2],
         submitted_at=timezone.now() if submit else None,
@@ -165,14 +151,14 @@ def case_registration(
         registered_by=registered_by,
         registered_at=registered_at,
     )
-    insert(
+    insert_without_ids(
         [
             Case.petitioners.through(case_id=case.pk, petitioner_id=petitioner_id)
             for petitioner_id in petitioner_ids
         ]
     )
     now = timezone.now()
-    insert(
+    insert_without_ids(
         [
             CaseEvent(
                 case=case,

@@ -35,7 +35,7 @@ from cases.services import (
 from cases.workflow import Action
 from notifications.models import Kind
 from notifications.services import leaders, notify
-from petition_desk.db import insert
+from petition_desk.db import batched, insert, insert_without_ids, reserve_ids
 from petition_desk.validators import validate_record_date
 
 from . import crypto
@@ -244,13 +244,20 @@ class DuplicateIdentity(ValidationError):
 
 
 def _create_petitioner(
-    *, data: PetitionerData, identity: dict, contacts, created_by: User, at: datetime.datetime | None = None
+    *,
+    data: PetitionerData,
+    identity: dict,
+    contacts,
+    created_by: User,
+    at: datetime.datetime | None = None,
+    pk: int | None = None,
 ) -> Petitioner:
     """A second record of the same ID number is refused by the unique constraint; the caller turns
-    that IntegrityError into a message naming the first record."""
+    that IntegrityError into a message naming the first record. `pk`: an id reserved for it."""
     [petitioner] = insert(
         [
             Petitioner(
+                pk=pk,
                 id_type=data.id_type if identity["id_number"] else IdType.NONE,
                 address=data.address.strip(),
                 note=data.note.strip(),
@@ -263,7 +270,7 @@ def _create_petitioner(
     now = at or timezone.now()
     has_primary = any(contact.is_primary for contact, _value, _key in contacts)
     first_phone = next((index for index, (_contact, _value, key) in enumerate(contacts) if key), None)
-    insert(
+    insert_without_ids(
         [
             ContactPoint(
                 petitioner=petitioner,
@@ -412,7 +419,7 @@ def _place(data: VisitData, attendee: Attendee) -> int:
 def visit_register(*, data: VisitData, receptionist: User) -> Visit:
     """Register one visit at a window: its people (new or known), and either a new case, which is
     submitted for sign-off, or a link to the case it repeats. The visit carries its attendances,
-    in the order given, as `attendances_registered`: the answer lists them without a query.
+    in the order given, as `registered_petitioner_ids`: the answer lists them without a query.
 
     Sent again with the same `submission` key, even at the same moment, it registers nothing and
     returns the visit registered the first time, marked `already_registered`."""
@@ -494,10 +501,14 @@ def _write_visit(
     visited_at: datetime.datetime,
     tracking_code: str,
 ) -> Visit:
-    """The registration's one transaction: nothing of it stays if any row is refused."""
+    """The registration's one transaction: nothing of it stays if any row is refused. Its rows'
+    ids are reserved first, so that the rows, which refer to each other, are sent to the database
+    together rather than each after the one whose id it needs (petition_desk.db.batched)."""
     is_group = data.persons >= settings.GROUP_VISIT_THRESHOLD
-    with transaction.atomic(durable=True):
-        petitioner_ids = _attendee_ids(data.attendees, new_people, receptionist, visited_at)
+    with transaction.atomic(durable=True), batched():
+        ids = reserve_ids({Petitioner: len(new_people), Visit: 1, Case: 0 if data.repeat_of else 1})
+        petitioner_ids = _attendee_ids(data.attendees, new_people, ids[Petitioner], receptionist, visited_at)
+        [visit_id] = ids[Visit]
         if data.repeat_of is not None:
             case = _link_repeat(
                 data.repeat_of,
@@ -507,7 +518,7 @@ def _write_visit(
                 is_group=is_group,
                 visited_at=visited_at,
             )
-            return _visit_create(data, case, petitioner_ids, receptionist, visited_at, is_group)
+            return _visit_create(data, visit_id, case, petitioner_ids, receptionist, visited_at, is_group)
         with case_registration(
             data=data.case,
             registered_by=receptionist,
@@ -516,8 +527,9 @@ def _write_visit(
             at=visited_at,
             submit=True,
             tracking_code=tracking_code,
+            case_id=ids[Case][0],
         ) as case:
-            visit = _visit_create(data, case, petitioner_ids, receptionist, visited_at, is_group)
+            visit = _visit_create(data, visit_id, case, petitioner_ids, receptionist, visited_at, is_group)
         # Stored once the case row is in. A tracking code already taken refuses that row, and
         # visit_register tries again with the same uploads: none may be stored by then, nor moved
         # away (storage moves an upload above FILE_UPLOAD_MAX_MEMORY_SIZE, a temporary file).
@@ -535,6 +547,7 @@ def _write_visit(
 
 def _visit_create(
     data: VisitData,
+    visit_id: int,
     case: Case,
     petitioner_ids: list[int],
     receptionist: User,
@@ -544,6 +557,7 @@ def _visit_create(
     [visit] = insert(
         [
             Visit(
+                pk=visit_id,
                 visited_at=visited_at,
                 window_id=data.window_id,
                 receptionist=receptionist,
@@ -556,27 +570,32 @@ def _visit_create(
             )
         ]
     )
-    visit.attendances_registered = insert(
+    insert_without_ids(
         [
             Attendance(visit=visit, petitioner_id=petitioner_id, is_representative=attendee.is_representative)
             for attendee, petitioner_id in zip(data.attendees, petitioner_ids, strict=True)
         ]
     )
+    visit.registered_petitioner_ids = petitioner_ids
     return visit
 
 
-def _attendee_ids(attendees, new_people, receptionist: User, visited_at: datetime.datetime) -> list[int]:
-    created = iter(new_people)
+def _attendee_ids(
+    attendees, new_people, reserved: list[int], receptionist: User, visited_at: datetime.datetime
+) -> list[int]:
+    """The attendees' petitioner ids, the new people written under the `reserved` ids."""
+    created = iter(zip(new_people, reserved, strict=True))
     ids = []
     for attendee in attendees:
         if attendee.new is not None:
-            _attendee, identity, contacts = next(created)
+            (_attendee, identity, contacts), pk = next(created)
             petitioner = _create_petitioner(
                 data=attendee.new,
                 identity=identity,
                 contacts=contacts,
                 created_by=receptionist,
                 at=visited_at,
+                pk=pk,
             )
             ids.append(petitioner.pk)
         else:

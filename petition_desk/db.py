@@ -3,9 +3,11 @@
 import functools
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from threading import local
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
+from psycopg import ClientCursor
 
 
 @contextmanager
@@ -30,23 +32,114 @@ def planned_afresh() -> Iterator[None]:
         driver.prepare_threshold = threshold
 
 
+# The statements a `batched` block holds back, per thread; None outside such a block.
+_held = local()
+
+
+@contextmanager
+def batched() -> Iterator[None]:
+    """Rows that nothing is read back from (`insert_without_ids`, and `insert` of rows with their
+    ids reserved) are written on PostgreSQL together, in one message, when the block ends or just
+    before any other statement runs, so that statements still run in the order given. Each
+    statement sent on its own is a wait for PostgreSQL's answer and a wake-up of its process: a
+    registration's dozen rows cost more in those than in writing them (bench/README.md, session
+    17). psycopg's pipeline mode does not save them, since it sends each statement as it is
+    executed. An error in a held-back row is raised by the statement that sends it, or at the
+    block's end. SQLite answers in-process: there every statement runs at once."""
+    db = connections[DEFAULT_DB_ALIAS]
+    if db.vendor != "postgresql" or getattr(_held, "statements", None) is not None:
+        yield
+        return
+    held: list[tuple[str, list]] = []
+
+    def send_held_first(execute, sql, params, many, context):
+        _send(db, held)
+        return execute(sql, params, many, context)
+
+    _held.statements = held
+    try:
+        with db.execute_wrapper(send_held_first):
+            yield
+        _send(db, held)
+    finally:
+        _held.statements = None
+
+
+def _send(db, held: list[tuple[str, list]]) -> None:
+    if not held:
+        return
+    statements = "; ".join(statement for statement, _params in held)
+    params = [value for _statement, values in held for value in values]
+    held.clear()
+    # Several statements in one message go by PostgreSQL's simple protocol: the values are bound
+    # here, by psycopg, with the connection's adapters, as the ORM's own would be.
+    with db.wrap_database_errors, ClientCursor(db.connection) as cursor:
+        cursor.execute(statements, params)
+
+
+def reserve_ids(wanted: dict[type[Model], int]) -> dict[type[Model], list[int]]:
+    """Within the caller's transaction: ids for `wanted[model]` new rows of each model, in one
+    statement, to be written later in it by `insert` with their ids set. Rows that refer to each
+    other's ids can then be sent together in a `batched` block instead of each waiting for the
+    id of the one before. Ids reserved and not used are skipped, as PostgreSQL's sequences skip
+    those of rolled-back inserts."""
+    db = connections[DEFAULT_DB_ALIAS]
+    models = [model for model, count in wanted.items() if count]
+    ids: dict[type[Model], list[int]] = {model: [] for model in wanted}
+    if not models:
+        return ids
+    with db.cursor() as cursor:
+        if db.vendor == "postgresql":
+            cursor.execute(_reservation_statement(tuple(models)), [wanted[model] for model in models])
+            for index, pk in cursor.fetchall():
+                ids[models[index]].append(pk)
+            return ids
+        # SQLite's AUTOINCREMENT never gives an id at or below the highest it has recorded in
+        # sqlite_sequence: raising that record reserves the ids. Its transactions are IMMEDIATE
+        # (settings): no other one writes before this one commits.
+        for model in models:
+            table, count = model._meta.db_table, wanted[model]
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = seq + %s WHERE name = %s RETURNING seq", [count, table]
+            )
+            row = cursor.fetchone()
+            if row is None:  # no row of the table was ever written
+                cursor.execute("INSERT INTO sqlite_sequence (name, seq) VALUES (%s, %s)", [table, count])
+            last = row[0] if row else count
+            ids[model] = list(range(last - count + 1, last + 1))
+    return ids
+
+
+@functools.lru_cache(maxsize=32)
+def _reservation_statement(models: tuple[type[Model], ...]) -> str:
+    sequence = "pg_get_serial_sequence('{0._meta.db_table}', '{0._meta.pk.column}')"
+    return " UNION ALL ".join(
+        f"SELECT {index}, nextval({sequence.format(model)}) FROM generate_series(1, %s::integer)"
+        for index, model in enumerate(models)
+    )
+
+
+def insert_without_ids(objs: Sequence[Model]) -> None:
+    """Write new rows as `insert` does, for rows nobody refers to afterwards: nothing is read back,
+    and in a `batched` block they are sent with the block's other rows. The objects stay unsaved
+    (no id)."""
+    if objs:
+        _write(objs, read_back=False)
+
+
 def insert(objs: Sequence[Model]) -> Sequence[Model]:
     """Write new rows of one model as `bulk_create` does (defaults and `auto_now_add` filled in,
     the ids and generated columns read back, no signals), in one statement. The ORM compiles its
     INSERT anew for every call, and that compiling was a fifth of a visit's registration, which
     writes eight rows (bench/README.md, session 16); here the statement is built once per model
-    and number of rows. The objects either all carry their ids or none does."""
+    and number of rows. The objects either all carry their ids (`reserve_ids`) or none does; with
+    their ids, nothing but generated columns is read back, and a row without any is held back
+    in a `batched` block."""
     if not objs:
         return objs
-    # The thread's own connection, looked up once: each use of the `connection` proxy looks it up.
-    db = connections[DEFAULT_DB_ALIAS]
-    statement, fields, returned = _insert_statement(
-        type(objs[0]), db.vendor, with_pk=objs[0].pk is not None, rows=len(objs)
-    )
-    params = [field.get_db_prep_save(field.pre_save(obj, True), db) for obj in objs for field in fields]
-    with db.cursor() as cursor:
-        cursor.execute(statement, params)
-        rows = cursor.fetchall()
+    db, rows, returned = _write(objs, read_back=True)
+    if not returned:
+        rows = [()] * len(objs)
     converters = [[*db.ops.get_db_converters(column), *column.get_db_converters(db)] for column in returned]
     for obj, row in zip(objs, rows, strict=True):
         for column, column_converters, value in zip(returned, converters, row, strict=True):
@@ -58,16 +151,39 @@ def insert(objs: Sequence[Model]) -> Sequence[Model]:
     return objs
 
 
+def _write(objs: Sequence[Model], *, read_back: bool):
+    # The thread's own connection, looked up once: each use of the `connection` proxy looks it up.
+    db = connections[DEFAULT_DB_ALIAS]
+    statement, fields, returned = _insert_statement(
+        type(objs[0]), db.vendor, with_pk=objs[0].pk is not None, rows=len(objs), read_back=read_back
+    )
+    params = [field.get_db_prep_save(field.pre_save(obj, True), db) for obj in objs for field in fields]
+    read_back = read_back and bool(returned)
+    held = getattr(_held, "statements", None)
+    if held is not None and not read_back:
+        held.append((statement, params))
+        return db, None, returned
+    with db.cursor() as cursor:
+        cursor.execute(statement, params)
+        rows = cursor.fetchall() if read_back else None
+    return db, rows, returned
+
+
 @functools.lru_cache(maxsize=128)
-def _insert_statement(model: type[Model], vendor: str, *, with_pk: bool, rows: int):
+def _insert_statement(model: type[Model], vendor: str, *, with_pk: bool, rows: int, read_back: bool):
     meta = model._meta
     fields = [f for f in meta.local_concrete_fields if not f.generated and (with_pk or f is not meta.pk)]
-    returned = [field.get_col(meta.db_table) for field in meta.db_returning_fields]
+    returned = [
+        field.get_col(meta.db_table)
+        for field in meta.db_returning_fields
+        if not (with_pk and field is meta.pk)
+    ]
     quote = connection.ops.quote_name
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     statement = (
         f"INSERT INTO {quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})"
         f" VALUES {', '.join([row] * rows)}"
-        f" RETURNING {', '.join(quote(column.target.column) for column in returned)}"
     )
+    if read_back and returned:
+        statement += f" RETURNING {', '.join(quote(column.target.column) for column in returned)}"
     return statement, fields, returned

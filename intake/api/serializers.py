@@ -279,8 +279,6 @@ class VisitCaseSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
 
 
 def _attendances(visit: Visit) -> list[Attendance]:
-    if hasattr(visit, "attendances_registered"):  # just registered: intake.services.visit_register
-        return visit.attendances_registered
     # Sorted here rather than in the query, so that a prefetched list is used as it is.
     return sorted(visit.attendances.all(), key=attrgetter("pk"))
 
@@ -297,6 +295,8 @@ class VisitSerializer(FieldsBuiltOnce, serializers.ModelSerializer):
         read_only_fields = fields
 
     def get_petitioners(self, visit: Visit) -> list[int]:
+        if hasattr(visit, "registered_petitioner_ids"):  # just registered: intake.services.visit_register
+            return visit.registered_petitioner_ids
         return [attendance.petitioner_id for attendance in _attendances(visit)]
 
 

@@ -114,7 +114,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
 elif DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A transaction takes SQLite's write lock when it begins, not at its first write: one that had
     # read first would be refused at once ("database is locked") if another wrote meanwhile, and
-    # cases.services.reserved_case_id reads the next id before it writes it.
+    # petition_desk.db.reserve_ids reserves ids before their rows are written.
     DATABASES["default"].setdefault("OPTIONS", {})["transaction_mode"] = "IMMEDIATE"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

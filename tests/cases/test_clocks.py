@@ -14,7 +14,7 @@ from cases.handling import (
     case_request_extension,
     return_window_over,
 )
-from cases.models import Case, ClockKind, Decision, Status
+from cases.models import Case, Clock, ClockKind, Decision, Status
 from cases.selectors import supervision_list
 from cases.sign_off import extension_decide
 from notifications.models import Kind, Notification
@@ -300,7 +300,9 @@ def test_a_return_window_counted_before_next_years_holidays_were_published_is_co
     CalendarYear.objects.filter(year=2027).delete()
     SpecialDay.objects.filter(date__year=2027).delete()
     delivered = datetime.date(2026, 12, 28)
-    clock = clock_start(case=make_case(), kind=ClockKind.RETURN, start=delivered, department_id=department.pk)
+    case = make_case()
+    clock_start(case=case, kind=ClockKind.RETURN, start=delivered, department_id=department.pk)
+    clock = Clock.objects.get(case=case, kind=ClockKind.RETURN)
     assert (clock.due_on, clock.provisional) == (datetime.date(2027, 1, 4), True)
 
     # when the 2027 holidays arrive and the deadline sweep runs
@@ -320,12 +322,11 @@ def test_a_holiday_entered_after_its_year_was_marked_known_moves_a_return_window
 
     CalendarYear.objects.filter(year=2027).delete()
     SpecialDay.objects.filter(date__year=2027).delete()
-    clock = clock_start(
-        case=make_case(),
-        kind=ClockKind.RETURN,
-        start=datetime.date(2026, 12, 28),
-        department_id=department.pk,
+    case = make_case()
+    clock_start(
+        case=case, kind=ClockKind.RETURN, start=datetime.date(2026, 12, 28), department_id=department.pk
     )
+    clock = Clock.objects.get(case=case, kind=ClockKind.RETURN)
     CalendarYear.objects.create(year=2027, source="admin")
     deadline_sweep(today=datetime.date(2026, 12, 29))
 
@@ -344,9 +345,11 @@ def test_a_holiday_corrected_away_moves_a_return_window_earlier(make_case, depar
     from cases.clocks import clock_start
     from workdays.models import SpecialDay
 
-    clock = clock_start(
-        case=make_case(), kind=ClockKind.RETURN, start=datetime.date(2026, 9, 29), department_id=department.pk
+    case = make_case()
+    clock_start(
+        case=case, kind=ClockKind.RETURN, start=datetime.date(2026, 9, 29), department_id=department.pk
     )
+    clock = Clock.objects.get(case=case, kind=ClockKind.RETURN)
     counted_with_the_holiday = clock.due_on
 
     # when the administrator finds 7 October was entered as a holiday by mistake, and deletes it
@@ -367,7 +370,9 @@ def test_a_provisional_window_long_over_is_settled_when_its_year_arrives(make_ca
     CalendarYear.objects.filter(year=2027).delete()
     SpecialDay.objects.filter(date__year=2027).delete()
     delivered = datetime.date(2026, 12, 28)
-    clock = clock_start(case=make_case(), kind=ClockKind.RETURN, start=delivered, department_id=department.pk)
+    case = make_case()
+    clock_start(case=case, kind=ClockKind.RETURN, start=delivered, department_id=department.pk)
+    clock = Clock.objects.get(case=case, kind=ClockKind.RETURN)
     SpecialDay.objects.create(date=datetime.date(2027, 1, 1), is_working_day=False, name="元旦")
     CalendarYear.objects.create(year=2027, source="admin")
 
