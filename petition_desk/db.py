@@ -68,13 +68,14 @@ def batched() -> Iterator[None]:
 def _send(db, held: list[tuple[str, list]]) -> None:
     if not held:
         return
-    statements = "; ".join(statement for statement, _params in held)
-    params = [value for _statement, values in held for value in values]
-    held.clear()
     # Several statements in one message go by PostgreSQL's simple protocol: the values are bound
-    # here, by psycopg, with the connection's adapters, as the ORM's own would be.
+    # here, by psycopg, with the connection's adapters, as the ORM's own would be. Bound one
+    # statement at a time, since psycopg keeps the parsed form of a statement only if it is short
+    # and has few values, which the whole message has not.
     with db.wrap_database_errors, ClientCursor(db.connection) as cursor:
-        cursor.execute(statements, params)
+        message = "; ".join(cursor.mogrify(statement, params) for statement, params in held)
+        held.clear()
+        cursor.execute(message)
 
 
 def reserve_ids(wanted: dict[type[Model], int]) -> dict[type[Model], list[int]]:
