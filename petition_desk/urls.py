@@ -18,6 +18,7 @@ def favicon(request):
 
 
 urlpatterns = [
+    path("api/v1/", include("petition_desk.api_urls")),
     path("", include("accounts.urls")),
     path("desk/", include("intake.urls")),
     path("cases/", include("cases.urls")),
@@ -28,7 +29,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", health.healthz, name="healthz"),
     path("favicon.ico", favicon),
-    path("api/v1/", include("petition_desk.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
     path("admin/", admin.site.urls),
