@@ -19,7 +19,7 @@ PYTEST_ARGS ?=
 # DJANGO_SETTINGS_MODULE would override; `make run` sets its own below.
 unexport DJANGO_SETTINGS_MODULE
 
-.PHONY: help venv run test bench bench-workflow bench-search bench-instructions lint format clean
+.PHONY: help venv run test bench bench-workflow bench-search bench-instructions bench-compare lint format clean
 
 help:
 	@echo "make run     install if needed, migrate, load the demo data, serve on 127.0.0.1:$(PORT)"
@@ -29,6 +29,7 @@ help:
 	@echo "make bench-workflow   sign-off, forwarding, queue, inbox, sweep and relay on that database (needs Redis)"
 	@echo "make bench-search     the staff search, inbox and registration on that database"
 	@echo "make bench-instructions  instructions and PostgreSQL CPU per registration, look-up and desk page (valgrind)"
+	@echo "make bench-compare BASE=REV  registration throughput of the working tree against REV, in turns"
 	@echo "make lint    ruff check and ruff format --check alone"
 	@echo "make format  ruff format and ruff check --fix"
 	@echo "make venv    create .venv and install the requirements (the other targets do it when needed)"
@@ -88,6 +89,13 @@ bench-search: $(STAMP)
 bench-instructions: $(STAMP)
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/prepare.py --petitioners $(BENCH_PETITIONERS)
 	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/instructions.py
+
+# `make bench-compare BASE=HEAD~2`: the working tree's registration throughput against BASE's,
+# measured in turns (bench/compare.py); ≈ 3 min.
+BASE ?= HEAD
+bench-compare: $(STAMP)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/prepare.py --petitioners $(BENCH_PETITIONERS)
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) $(BIN)/python bench/compare.py $(BASE)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

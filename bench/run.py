@@ -309,7 +309,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_gunicorn(args, port: int) -> subprocess.Popen:
+def start_gunicorn(args, port: int, root: Path = ROOT) -> subprocess.Popen:
+    """gunicorn serving the code in `root` (bench/compare.py serves two checkouts at once)."""
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
     command = [
         gunicorn,
@@ -341,7 +342,7 @@ def start_gunicorn(args, port: int) -> subprocess.Popen:
     print(f"bench: gunicorn on 127.0.0.1:{port}, its log in {log}", flush=True)
     with log.open("w") as output:
         process = subprocess.Popen(
-            command, cwd=ROOT, env=env, start_new_session=True, stdout=output, stderr=subprocess.STDOUT
+            command, cwd=root, env=env, start_new_session=True, stdout=output, stderr=subprocess.STDOUT
         )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
