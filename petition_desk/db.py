@@ -72,6 +72,7 @@ def _send(db, held: list[tuple[str, list]]) -> None:
     # here, by psycopg, with the connection's adapters, as the ORM's own would be. Bound one
     # statement at a time, since psycopg keeps the parsed form of a statement only if it is short
     # and has few values, which the whole message has not.
+    db.ensure_connection()  # a block whose first statement was held back has not opened it
     with db.wrap_database_errors, ClientCursor(db.connection) as cursor:
         message = "; ".join(cursor.mogrify(statement, params) for statement, params in held)
         held.clear()

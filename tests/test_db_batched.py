@@ -98,6 +98,16 @@ def test_a_held_back_row_refused_is_reported_by_the_next_statement(receptionist)
     assert list(Petitioner.objects.values_list("pk", flat=True)) == [taken.pk]
 
 
+def test_a_block_that_starts_with_a_held_back_row_opens_the_connection_itself(receptionist):
+    woman = PetitionerFactory()
+    connection.close()
+
+    with batched():
+        insert_without_ids([a_contact(woman.pk, receptionist)])
+
+    assert ContactPoint.objects.get().petitioner_id == woman.pk
+
+
 def test_a_row_written_without_ids_stays_an_unsaved_object(receptionist):
     woman = PetitionerFactory()
     contact = a_contact(woman.pk, receptionist)
