@@ -9,10 +9,12 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import authentication, exceptions
 from rest_framework.authtoken.models import Token
 
+from petition_desk.db import columns_of, one
+
 from .models import User
 
 USER_OF_TOKEN = (
-    f"SELECT person.* FROM {User._meta.db_table} person JOIN {Token._meta.db_table} token"
+    f"SELECT {columns_of(User, 'person')} FROM {User._meta.db_table} person JOIN {Token._meta.db_table} token"
     f" ON token.{Token._meta.get_field('user').column} = person.{User._meta.pk.column}"
     f" WHERE token.{Token._meta.pk.column} = %s"
 )
@@ -20,7 +22,7 @@ USER_OF_TOKEN = (
 
 class TokenAuthentication(authentication.TokenAuthentication):
     def authenticate_credentials(self, key):
-        user = next(iter(User.objects.raw(USER_OF_TOKEN, [key])), None)
+        user = one(User, USER_OF_TOKEN, [key])
         if user is None:
             raise exceptions.AuthenticationFailed(_("Invalid token."))
         if not user.is_active:

@@ -7,12 +7,17 @@ Django's: a user who no longer exists, or may not sign in (inactive), is signed 
 
 from django.contrib.auth import backends
 
+from petition_desk.db import columns_of, one
+
 from .models import User
 
-USER_BY_ID = f"SELECT * FROM {User._meta.db_table} WHERE {User._meta.pk.column} = %s"
+USER_BY_ID = (
+    f"SELECT {columns_of(User, 'person')} FROM {User._meta.db_table} person"
+    f" WHERE person.{User._meta.pk.column} = %s"
+)
 
 
 class ModelBackend(backends.ModelBackend):
     def get_user(self, user_id):
-        user = next(iter(User.objects.raw(USER_BY_ID, [user_id])), None)
+        user = one(User, USER_BY_ID, [user_id])
         return user if user is not None and self.user_can_authenticate(user) else None

@@ -189,3 +189,41 @@ def _insert_statement(model: type[Model], vendor: str, *, with_pk: bool, rows: i
     if read_back and returned:
         statement += f" RETURNING {', '.join(quote(column.target.column) for column in returned)}"
     return statement, fields, returned
+
+
+def columns_of(model: type[Model], alias: str) -> str:
+    """The model's columns, in the order `one` reads them, of the table named `alias` in a query."""
+    quote = connection.ops.quote_name
+    return ", ".join(f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields)
+
+
+def one(model: type[Model], sql: str, params: Sequence) -> Model | None:
+    """The model instance of the first row `sql` returns, which selects `columns_of(model, …)`:
+    built as the ORM builds it (each column's converters, then `Model.from_db`), without a
+    queryset. `Model.objects.raw` works out on every call which column is which field; for the
+    signed-in user, read on every request, that took longer than the statement."""
+    db = connections[DEFAULT_DB_ALIAS]
+    with db.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    names, converters = _reading(model, db)
+    values = list(row)
+    for index, column, column_converters in converters:
+        for converter in column_converters:
+            values[index] = converter(values[index], column, db)
+    return model.from_db(db.alias, names, values)
+
+
+@functools.lru_cache(maxsize=64)
+def _reading(model: type[Model], db):
+    """The field names `from_db` takes, and the converters of the columns that have any, for the
+    connection `db` (a thread's own, which lives as long as the thread)."""
+    fields = model._meta.concrete_fields
+    converters = []
+    for index, field in enumerate(fields):
+        column = field.get_col(model._meta.db_table)
+        if found := [*db.ops.get_db_converters(column), *column.get_db_converters(db)]:
+            converters.append((index, column, found))
+    return [field.attname for field in fields], converters
