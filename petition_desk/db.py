@@ -92,7 +92,7 @@ def reserve_ids(wanted: dict[type[Model], int]) -> dict[type[Model], list[int]]:
         return ids
     with db.cursor() as cursor:
         if db.vendor == "postgresql":
-            cursor.execute(_reservation_statement(tuple(models)), [wanted[model] for model in models])
+            cursor.execute(_reservation_statement(tuple((model, wanted[model]) for model in models)))
             for index, pk in cursor.fetchall():
                 ids[models[index]].append(pk)
             return ids
@@ -112,12 +112,14 @@ def reserve_ids(wanted: dict[type[Model], int]) -> dict[type[Model], list[int]]:
     return ids
 
 
-@functools.lru_cache(maxsize=32)
-def _reservation_statement(models: tuple[type[Model], ...]) -> str:
+@functools.lru_cache(maxsize=64)
+def _reservation_statement(wanted: tuple[tuple[type[Model], int], ...]) -> str:
+    # The counts written in, not passed as values: with them unknown PostgreSQL planned the
+    # prepared statement anew on every call (as intake.selectors._limit says of a LIMIT).
     sequence = "pg_get_serial_sequence('{0._meta.db_table}', '{0._meta.pk.column}')"
     return " UNION ALL ".join(
-        f"SELECT {index}, nextval({sequence.format(model)}) FROM generate_series(1, %s::integer)"
-        for index, model in enumerate(models)
+        f"SELECT {index}, nextval({sequence.format(model)}) FROM generate_series(1, {int(count)})"
+        for index, (model, count) in enumerate(wanted)
     )
 
 
