@@ -1,6 +1,8 @@
 """What the project asks of the database connection beyond the ORM."""
 
 import functools
+import logging
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from threading import local
@@ -8,6 +10,9 @@ from threading import local
 from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 from psycopg import ClientCursor
+
+# Django's own logger of the statements it sends.
+logger = logging.getLogger("django.db.backends")
 
 
 @contextmanager
@@ -45,15 +50,24 @@ def batched() -> Iterator[None]:
     registration's dozen rows cost more in those than in writing them (bench/README.md, session
     17). psycopg's pipeline mode does not save them, since it sends each statement as it is
     executed. An error in a held-back row is raised by the statement that sends it, or at the
-    block's end. SQLite answers in-process: there every statement runs at once."""
+    block's end. SQLite answers in-process: there every statement runs at once.
+
+    Within the caller's transaction: Django commits without a statement that would send them."""
     db = connections[DEFAULT_DB_ALIAS]
+    if not db.in_atomic_block:
+        raise RuntimeError("batched runs inside the caller's transaction.")
     if db.vendor != "postgresql" or getattr(_held, "statements", None) is not None:
         yield
         return
     held: list[tuple[str, list]] = []
 
     def send_held_first(execute, sql, params, many, context):
-        _send(db, held)
+        if sql.startswith("ROLLBACK TO SAVEPOINT"):
+            # Rows held before the savepoint went when it was made: these were written inside
+            # it, and are undone with it.
+            held.clear()
+        else:
+            _send(db, held)
         return execute(sql, params, many, context)
 
     _held.statements = held
@@ -72,11 +86,22 @@ def _send(db, held: list[tuple[str, list]]) -> None:
     # here, by psycopg, with the connection's adapters, as the ORM's own would be. Bound one
     # statement at a time, since psycopg keeps the parsed form of a statement only if it is short
     # and has few values, which the whole message has not.
-    db.ensure_connection()  # a block whose first statement was held back has not opened it
     with db.wrap_database_errors, ClientCursor(db.connection) as cursor:
         message = "; ".join(cursor.mogrify(statement, params) for statement, params in held)
         held.clear()
+        started = time.monotonic()
         cursor.execute(message)
+    if db.queries_logged:
+        # Shown where Django's own cursor shows what it sends (DEBUG, CaptureQueriesContext).
+        duration = time.monotonic() - started
+        db.queries_log.append({"sql": message, "time": f"{duration:.3f}"})
+        logger.debug(
+            "(%.3f) %s; args=None; alias=%s",
+            duration,
+            message,
+            db.alias,
+            extra={"duration": duration, "sql": message, "params": None, "alias": db.alias},
+        )
 
 
 def reserve_ids(wanted: dict[type[Model], int]) -> dict[type[Model], list[int]]:

@@ -3,6 +3,7 @@ anything back, and held back to be sent together, as a registration writes its r
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from psycopg import ClientCursor
 
@@ -98,14 +99,40 @@ def test_a_held_back_row_refused_is_reported_by_the_next_statement(receptionist)
     assert list(Petitioner.objects.values_list("pk", flat=True)) == [taken.pk]
 
 
-def test_a_block_that_starts_with_a_held_back_row_opens_the_connection_itself(receptionist):
+def test_a_block_outside_a_transaction_is_refused(receptionist):
     woman = PetitionerFactory()
-    connection.close()
 
-    with batched():
+    # Django commits without a statement that would send the held rows.
+    with pytest.raises(RuntimeError), batched():
         insert_without_ids([a_contact(woman.pk, receptionist)])
 
-    assert ContactPoint.objects.get().petitioner_id == woman.pk
+    assert not ContactPoint.objects.exists()
+
+
+def test_rows_held_inside_a_savepoint_rolled_back_are_dropped_with_it(receptionist):
+    woman = PetitionerFactory(id_number_hash="a" * 64)
+
+    with transaction.atomic(), batched():
+        insert_without_ids([a_contact(woman.pk, receptionist)])
+        with pytest.raises(LookupError), transaction.atomic():
+            # Never sent: had it been, its refusal would have undone the whole transaction.
+            insert_without_ids(
+                [Petitioner(name="张三", created_by=receptionist, id_number_hash=woman.id_number_hash)]
+            )
+            raise LookupError("the receptionist changed her mind")
+        insert_without_ids([a_contact(woman.pk, receptionist, value="13712345678")])
+
+    assert sorted(ContactPoint.objects.values_list("value", flat=True)) == ["13712345678", "13912345678"]
+
+
+def test_held_back_rows_are_shown_with_the_statements_django_sends(receptionist):
+    woman = PetitionerFactory()
+
+    with CaptureQueriesContext(connection) as sent, transaction.atomic(), batched():
+        insert_without_ids([a_contact(woman.pk, receptionist)])
+
+    [message] = [query["sql"] for query in sent.captured_queries if "intake_contactpoint" in query["sql"]]
+    assert "'13912345678'" in message
 
 
 def test_a_row_written_without_ids_stays_an_unsaved_object(receptionist):
