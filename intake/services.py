@@ -533,6 +533,8 @@ def _write_visit(
         # Stored once the case row is in. A tracking code already taken refuses that row, and
         # visit_register tries again with the same uploads: none may be stored by then, nor moved
         # away (storage moves an upload above FILE_UPLOAD_MAX_MEMORY_SIZE, a temporary file).
+        # The case's row is not held back by `batched`: its generated column is read back, so it
+        # is sent, and refused, before this line.
         for upload, mime in attachments:
             Attachment.objects.create(
                 case=case,
