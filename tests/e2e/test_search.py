@@ -6,42 +6,24 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from accounts.models import User
-from cases.models import Case, Category, Department, Place, SubjectArea
-from cases.services import CaseData
+from cases.models import Case, Department
 from intake.demo import DEMO_PASSWORD
-from intake.services import Attendee, PetitionerData, VisitData, visit_register
+from intake.services import Attendee, PetitionerData
+from tests.e2e.window import registered_at_window
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def register(window, name: str, facts: str, request: str, area: str) -> Case:
-    return visit_register(
-        data=VisitData(
-            window_id=window.pk,
-            persons=1,
-            attendees=(Attendee(new=PetitionerData(name=name)),),
-            case=CaseData(
-                facts=facts,
-                request=request,
-                category_id=Category.objects.get(code="appeal").pk,
-                subject_area_id=SubjectArea.objects.get(code=area).pk,
-                place_id=Place.objects.get(name="黎里镇（汾湖高新区）").pk,
-            ),
-        ),
-        receptionist=User.objects.get(username="reception"),
-    ).case
+def register(bureau, name: str, facts: str, request: str, area: str) -> Case:
+    attendees = (Attendee(new=PetitionerData(name=name)),)
+    return registered_at_window(bureau, attendees, facts=facts, request=request, subject=area).case
 
 
 @pytest.fixture
 def wage_case(bureau):
     """The workers' case at 人社局; a housing case with the same words at 住建局 stays out of sight."""
-    wages = register(
-        bureau["window"], "周建明", "工厂停产，拖欠32名工人五个月工资。", "要求支付拖欠工资。", "labour"
-    )
-    other = register(
-        bureau["window"], "沈桂英", "安置房交付后拖欠工资的施工队仍在小区。", "要求清退。", "housing"
-    )
+    wages = register(bureau, "周建明", "工厂停产，拖欠32名工人五个月工资。", "要求支付拖欠工资。", "labour")
+    other = register(bureau, "沈桂英", "安置房交付后拖欠工资的施工队仍在小区。", "要求清退。", "housing")
     Case.objects.filter(pk=wages.pk).update(department=Department.objects.get(code="labour"))
     Case.objects.filter(pk=other.pk).update(department=Department.objects.get(code="housing"))
     return wages
