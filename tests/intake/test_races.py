@@ -118,7 +118,7 @@ def test_a_registration_held_up_on_its_way_does_not_hold_up_another_window(recep
             wait_until(
                 lambda: observer.execute(
                     "SELECT 1 FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
-                    "AND query LIKE 'INSERT INTO \"cases_case_petitioners\"%'"
+                    "AND query LIKE '%INSERT INTO \"cases_case_petitioners\"%'"
                 ).fetchone(),
                 what="the registration was never held up",
             )
