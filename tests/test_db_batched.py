@@ -8,7 +8,8 @@ from django.utils import timezone
 from psycopg import ClientCursor
 
 from intake.models import ContactKind, ContactPoint, Petitioner, Visit
-from petition_desk.db import batched, insert, insert_without_ids, reserve_ids
+from petition_desk import db
+from petition_desk.db import batched, insert, insert_without_ids, planned_afresh, reserve_ids
 from tests.factories import PetitionerFactory
 from tests.sqlite_process import run_on_sqlite
 
@@ -133,6 +134,66 @@ def test_held_back_rows_are_shown_with_the_statements_django_sends(receptionist)
 
     [message] = [query["sql"] for query in sent.captured_queries if "intake_contactpoint" in query["sql"]]
     assert "'13912345678'" in message
+
+
+def prepared_held_statements(values: int) -> int:
+    """How many statements of held contacts with `values` values this session has prepared."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements"
+            " WHERE statement LIKE 'WITH held_0 AS (INSERT INTO \"intake_contactpoint\"%%'"
+        )
+        return sum(statement.count("$") == values for (statement,) in cursor.fetchall())
+
+
+def hold_contacts(petitioner_id: int, receptionist, round_: int, rows: int) -> None:
+    """A contact, then `rows` more in a second INSERT: a shape no other test sends."""
+    with transaction.atomic(), batched():
+        insert_without_ids([a_contact(petitioner_id, receptionist, value=f"139{round_:08d}")])
+        insert_without_ids(
+            [a_contact(petitioner_id, receptionist, value=f"13{row}{round_:08d}") for row in range(rows)]
+        )
+
+
+def test_held_back_rows_go_as_one_statement_prepared_as_the_others_are(receptionist):
+    woman = PetitionerFactory()
+
+    with CaptureQueriesContext(connection) as sent:
+        for round_ in range(6):
+            hold_contacts(woman.pk, receptionist, round_, rows=1)
+
+    held = [query["sql"] for query in sent.captured_queries if "intake_contactpoint" in query["sql"]]
+    assert len(held) == 6
+    assert held[0].startswith('WITH held_0 AS (INSERT INTO "intake_contactpoint"')
+    assert ContactPoint.objects.filter(petitioner=woman).count() == 12
+    # psycopg prepares a statement on its sixth run (prepare_threshold=5); nine values a row.
+    assert prepared_held_statements(values=18) == 1
+
+
+def test_held_back_rows_are_not_prepared_where_prepared_statements_are_off(receptionist):
+    woman = PetitionerFactory()
+
+    # As under DB_PREPARED_STATEMENTS=false, behind a pooler that keeps no prepared statements.
+    with planned_afresh():
+        for round_ in range(6):
+            hold_contacts(woman.pk, receptionist, round_, rows=2)
+
+    assert ContactPoint.objects.filter(petitioner=woman).count() == 18
+    assert prepared_held_statements(values=27) == 0
+
+
+def test_held_back_rows_over_what_one_statement_takes_go_in_several(receptionist, monkeypatch):
+    woman = PetitionerFactory()
+    # A contact row has nine values: two rows fit in a statement of 20, three do not.
+    monkeypatch.setattr(db, "MAX_VALUES", 20)
+
+    with CaptureQueriesContext(connection) as sent, transaction.atomic(), batched():
+        for value in ("13912345678", "13812345678", "13712345678"):
+            insert_without_ids([a_contact(woman.pk, receptionist, value=value)])
+
+    held = [query["sql"] for query in sent.captured_queries if "intake_contactpoint" in query["sql"]]
+    assert [statement.count("INSERT INTO") for statement in held] == [2, 1]
+    assert ContactPoint.objects.filter(petitioner=woman).count() == 3
 
 
 def test_a_row_written_without_ids_stays_an_unsaved_object(receptionist):
