@@ -586,6 +586,29 @@ def test_a_candidate_shows_her_open_case_to_link(receptionist, reference):
     assert "Link as repeat visit" in text
 
 
+def test_a_look_up_reads_what_her_card_shows_in_two_statements(receptionist, reference):
+    """Her contact, her open case and her earlier visit, all read by the look-up's two
+    statements: nothing the card shows is fetched after them (the card's objects hold only what
+    was read; any other field of theirs would be a query of its own)."""
+    visit = register_woman(receptionist, reference)
+    client = client_for(receptionist)
+    typed = {"people-0-id_number": WOMAN_ID}
+    client.get(reverse("intake:lookup"), typed)  # the session and the user read once
+
+    with CaptureQueriesContext(connection) as queries:
+        text = page_text(client.get(reverse("intake:lookup"), typed))
+
+    assert "黎里镇城司村沈家浜18号" in text
+    assert f">{visit.case.number}</a>" in text
+    assert "Earlier visits" in text
+    asked = [
+        query["sql"]
+        for query in queries.captured_queries
+        if "intake_" in query["sql"] or "cases_" in query["sql"]
+    ]
+    assert len(asked) == 2
+
+
 # --- the lists take a fixed number of queries -------------------------------------------------
 
 
