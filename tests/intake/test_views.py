@@ -598,9 +598,10 @@ def test_a_look_up_reads_what_her_card_shows_in_two_statements(receptionist, ref
     with CaptureQueriesContext(connection) as queries:
         text = page_text(client.get(reverse("intake:lookup"), typed))
 
-    assert "黎里镇城司村沈家浜18号" in text
+    assert "<div>Postal address 黎里镇城司村沈家浜18号</div>" in text
     assert f">{visit.case.number}</a>" in text
-    assert "Earlier visits" in text
+    day = timezone.localdate(visit.visited_at).isoformat()
+    assert f"Earlier visits:\n      {day} {visit.case.number}\n" in text
     asked = [
         query["sql"]
         for query in queries.captured_queries
