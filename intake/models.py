@@ -102,6 +102,15 @@ class Relation(models.TextChoices):
     EMPLOYER = "employer", _("Work unit")
 
 
+def _label(choices: type[models.TextChoices], value: str) -> str:
+    """The choice's label; a value not among the choices (written past the forms) as it is, as
+    get_FOO_display() shows it."""
+    try:
+        return str(choices(value).label)
+    except ValueError:
+        return value
+
+
 class ContactPoint(models.Model):
     """A way to reach a petitioner, possibly through someone else (her son's phone)."""
 
@@ -140,12 +149,12 @@ class ContactPoint(models.Model):
         """get_kind_display() without translating every choice (see cases.models.Case.status_label):
         the repeat look-up shows a card's contacts on every keystroke, and Django's version took
         an eighth of it."""
-        return str(ContactKind(self.kind).label)
+        return _label(ContactKind, self.kind)
 
     @property
     def relation_label(self) -> str:
         """get_relation_display(), as kind_label."""
-        return str(Relation(self.relation).label)
+        return _label(Relation, self.relation)
 
 
 class Visit(models.Model):

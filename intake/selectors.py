@@ -7,7 +7,7 @@ from typing import TypeVar
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.db.models import DEFERRED, Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -157,7 +157,8 @@ def _shown(model: type[ModelT], **values) -> ModelT:
     as the ORM builds a row it reads (`from_db`, the other fields deferred). `model(**values)`
     works out the default of every field not named, which for a case took three times as long;
     the look-up builds half a dozen instances on every keystroke."""
-    return model.from_db(None, list(values), list(values.values()))
+    names = [field.attname for field in model._meta.concrete_fields]
+    return model.from_db(None, names, [values.get(name, DEFERRED) for name in names])
 
 
 def _marks(values) -> str:

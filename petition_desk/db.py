@@ -120,10 +120,12 @@ def _together(statements: tuple[str, ...]) -> tuple[str, str]:
     """The INSERTs as one statement, each but the last in a WITH clause of its own: PostgreSQL
     parses and plans one statement instead of each of them, and, prepared (DB_PREPARED_STATEMENTS),
     not even that once a registration of the same shape has been sent five times; that parsing
-    and planning was a tenth of its work for a registration. The rows go in as they would one
-    statement after another: the statements share one snapshot, and none reads the others' rows
-    (the foreign keys are checked at commit). Returned with $1, $2, … for the values, and with
-    %s for the log."""
+    and planning was a tenth of its work for a registration. PostgreSQL runs them in an order of
+    its own (the last first), on one snapshot; none reads another's rows and the foreign keys are
+    checked at commit, so the rows written are those of the INSERTs one after another. Only the
+    ids drawn from a sequence by different INSERTs may come in another order, and nothing orders
+    by them across tables or people. Returned with $1, $2, … for the values, and with %s for the
+    log."""
     *first, last = statements
     logged = (
         "".join(

@@ -9,13 +9,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 from psycopg.sql import Literal
 
 from cases.models import Case
 from cases.services import CaseData
 from intake.models import ContactPoint, Petitioner
 from intake.selectors import (
+    _shown,
     cases_missing_contact,
     daily_tally,
     desk_cases_missing_contact,
@@ -685,3 +686,28 @@ def test_the_tally_takes_a_fixed_number_of_queries(receptionist, reference, djan
     # One grouped query, however many windows, receptionists and visits.
     with django_assert_num_queries(1):
         daily_tally(day=day)
+
+
+# --- the look-up's cards and their labels ------------------------------------------------------
+
+
+def test_a_card_object_holds_each_value_under_its_own_name_in_any_order():
+    case = _shown(Case, request="要求支付拖欠的工资", status="awaiting_sign_off", number="2026-000123", id=7)
+
+    assert (case.pk, case.number, case.status, case.request) == (
+        7,
+        "2026-000123",
+        "awaiting_sign_off",
+        "要求支付拖欠的工资",
+    )
+
+
+def test_a_contact_is_labelled_in_the_users_language_and_an_unknown_kind_as_stored():
+    son = ContactPoint(kind="mobile", relation="son")
+    odd = ContactPoint(kind="fax", relation="neighbour")
+
+    with translation.override("en"):
+        assert (son.kind_label, son.relation_label) == ("Mobile", "Son")
+    with translation.override("zh-hans"):
+        assert son.kind_label != "Mobile"
+    assert (odd.kind_label, odd.relation_label) == ("fax", "neighbour")
