@@ -2,6 +2,7 @@
 match on an indexed column: no keystroke scans the petitioners."""
 
 import datetime
+import functools
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -111,6 +112,7 @@ def repeat_candidates(
             candidate.open_cases.append(case)
         elif len(candidate.recent_visits) < RECENT_VISITS_SHOWN:
             visit = _shown(Visit, visited_at=_aware(at))
+            # Its id given as unknown, not left deferred: assigning the case reads it.
             visit.case = _shown(Case, id=None, number=text_a)
             candidate.recent_visits.append(visit)
     return list(candidates.values())
@@ -157,8 +159,13 @@ def _shown(model: type[ModelT], **values) -> ModelT:
     as the ORM builds a row it reads (`from_db`, the other fields deferred). `model(**values)`
     works out the default of every field not named, which for a case took three times as long;
     the look-up builds half a dozen instances on every keystroke."""
-    names = [field.attname for field in model._meta.concrete_fields]
+    names = _attnames(model)
     return model.from_db(None, names, [values.get(name, DEFERRED) for name in names])
+
+
+@functools.cache
+def _attnames(model: type[Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
 
 
 def _marks(values) -> str:
