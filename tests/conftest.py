@@ -8,6 +8,7 @@ from django.core.cache import cache
 from django.db import transaction
 
 from cases.models import Case
+from cases.references import forget_process_copy
 from cases.services import CaseData
 from intake.services import Attendee, PetitionerData, VisitData, visit_register
 from tests.factories import (
@@ -191,5 +192,7 @@ def empty_cache():
     """Rate-limit budgets, cached pages, sessions and reference ids live in the cache, which
     outlives a test's rolled-back rows."""
     cache.clear()
+    forget_process_copy()
     yield
     cache.clear()
+    forget_process_copy()

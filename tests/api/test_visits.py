@@ -7,6 +7,7 @@ from django.core.cache import cache
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
+from cases import references
 from cases.models import Case, CaseEvent
 from intake.models import Attendance, Petitioner, Visit, Window
 from intake.services import PetitionerData, petitioner_create
@@ -267,21 +268,65 @@ def test_a_window_closed_between_two_registrations_refuses_the_second(reception_
     _assert_refused(reception_api, payload, {"window": [gettext("Choose an open window.")]})
 
 
-@pytest.mark.django_db
-def test_a_registration_takes_the_reference_tables_from_the_cache_in_one_call(reception_api, payload):
-    assert reception_api.post(URL, payload, format="json").status_code == 201  # now they are cached
-    payload["attendees"] = [new_person("李明")]
-
+def _reference_reads(reception_api, payload, name: str) -> int:
+    """Registers a visit of a new person `name`; the number of reads of reference ids it made."""
+    payload["attendees"] = [new_person(name)]
     with (
         mock.patch.object(cache, "get_many", wraps=cache.get_many) as get_many,
         mock.patch.object(cache, "get_or_set", wraps=cache.get_or_set) as get_or_set,
     ):
         response = reception_api.post(URL, payload, format="json")
-
     assert response.status_code == 201, response.json()
-    # the window, category, subject area and place, the window checked again by the service
     reads = [call.args[0] for call in get_many.call_args_list + get_or_set.call_args_list]
-    assert len([keys for keys in reads if "reference-ids" in str(keys)]) == 1
+    return len([keys for keys in reads if "reference-ids" in str(keys)])
+
+
+@pytest.mark.django_db
+def test_a_registration_takes_the_reference_tables_from_the_cache_in_one_call(
+    reception_api, payload, monkeypatch
+):
+    monkeypatch.setattr(references, "PROCESS_SECONDS", 0)
+    assert reception_api.post(URL, payload, format="json").status_code == 201  # now they are cached
+
+    # the window, category, subject area and place, the window checked again by the service
+    assert _reference_reads(reception_api, payload, "李明") == 1
+
+
+@pytest.mark.django_db
+def test_registrations_within_a_second_take_the_reference_tables_from_the_process(
+    reception_api, payload, monkeypatch
+):
+    clock = [1000.0]
+    monkeypatch.setattr(references, "monotonic", lambda: clock[0])
+    assert reception_api.post(URL, payload, format="json").status_code == 201  # now they are cached
+
+    clock[0] += 1.1
+    assert _reference_reads(reception_api, payload, "赵敏") == 1
+
+    clock[0] += 0.9
+    assert _reference_reads(reception_api, payload, "李明") == 0
+
+    clock[0] += 0.2
+    assert _reference_reads(reception_api, payload, "张伟") == 1
+
+
+@pytest.mark.django_db
+def test_a_window_closed_by_another_process_is_refused_within_a_second(reception_api, payload, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(references, "monotonic", lambda: clock[0])
+    assert reception_api.post(URL, payload, format="json").status_code == 201
+    # Closed as another web process would close it: no signal reaches this one, only the cache.
+    Window.objects.filter(pk=payload["window"]).update(is_active=False)
+    cache.clear()
+
+    # Within the second this process still lends the sets it fetched: the window is open to it.
+    clock[0] += 0.5
+    payload["attendees"] = [new_person("李明")]
+    assert reception_api.post(URL, payload, format="json").status_code == 201
+
+    clock[0] += 0.6
+    payload["attendees"] = [new_person("张伟")]
+    _assert_refused(reception_api, payload, {"window": [gettext("Choose an open window.")]})
 
 
 @pytest.mark.django_db
