@@ -840,6 +840,20 @@ def test_typing_the_organisation_offers_its_open_cases_to_link(receptionist, ref
     assert "No earlier petitioner matches." in text  # the new worker himself is not on file
 
 
+def test_an_offered_case_shows_the_day_it_was_registered_in_beijing_and_links_to_its_page(
+    receptionist, make_visit
+):
+    # Half past eleven at night in UTC: already the next morning at the bureau.
+    at = datetime.datetime(2026, 3, 2, 23, 30, tzinfo=datetime.UTC)
+    case = make_visit(organisation="汾湖某纺织有限公司", at=at).case
+
+    response = client_for(receptionist).get(reverse("intake:lookup"), {"organisation": "汾湖某纺织有限公司"})
+
+    text = page_text(response)
+    link = f'<a href="{reverse("cases:detail", args=[case.pk])}" target="_blank">{case.number}</a>'
+    assert f"{link} · {case.status_label} · {case.place} · 2026-03-03" in text
+
+
 def test_a_case_on_a_persons_card_is_not_offered_again_under_its_organisation(receptionist, reference):
     visit = register(
         receptionist,
