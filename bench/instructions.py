@@ -1,6 +1,6 @@
 """The window desk's hot requests counted, not timed: instructions and PostgreSQL CPU per request.
 
-    .venv/bin/python bench/instructions.py [--requests 40] [--only registration,lookup,desk]
+    .venv/bin/python bench/instructions.py [--requests 40] [--only registration,lookup,matter,desk]
 
 Latencies on these two-core machines vary by 10–20 % between runs and by up to two times between
 machines of the same kind, so a change worth a tenth of a request cannot be seen in them. This
@@ -12,7 +12,9 @@ the CPU time of the PostgreSQL backend serving those requests (from /proc), whic
 on the web process running under valgrind.
 
 Requests: a registration (`POST /api/v1/visits/`, the payload of bench/run.py), the repeat
-look-up of a known person (`GET /desk/lookup/`), and the window desk page (`GET /desk/`), with
+look-up of a known person (`GET /desk/lookup/`), the same look-up for a new person with the whole
+name of one of the seed's organisations (`matter`: five of its open cases offered), and the window
+desk page (`GET /desk/`), with
 Redis for the cache and the sessions as deployed. Each process starts from bench/run.py's set-up,
 which removes what earlier runs registered. Needs valgrind (Debian package `valgrind`).
 """
@@ -32,7 +34,7 @@ from pathlib import Path
 
 import run
 
-KINDS = ("registration", "lookup", "desk")
+KINDS = ("registration", "lookup", "matter", "desk")
 WARM_UP = 20
 MIN_PETITIONERS = 900_000  # as bench/run.py: the figures are for a bureau's million
 
@@ -93,21 +95,34 @@ def requests_of(kind: str, count: int) -> list[dict]:
     client = Client()
     client.force_login(user)
     cookie = f"sessionid={client.cookies['sessionid'].value}"
+    if kind == "desk":
+        return [{"REQUEST_METHOD": "GET", "PATH_INFO": "/desk/", "HTTP_COOKIE": cookie}] * count
     if kind == "lookup":
         queries = [
             urllib.parse.urlencode({"people-0-id_number": number, "people-0-mobile": mobile})
             for number, mobile in itertools.islice(itertools.cycle(fixture.known), count)
         ]
-        return [
-            {
-                "REQUEST_METHOD": "GET",
-                "PATH_INFO": "/desk/lookup/",
-                "QUERY_STRING": query,
-                "HTTP_COOKIE": cookie,
-            }
-            for query in queries
+    else:
+        from intake.management.commands.seed_scale import ORGANISATIONS
+
+        # People never registered, each typing the whole name of an organisation with open cases.
+        organisations = itertools.islice(itertools.cycle(ORGANISATIONS), count)
+        people = zip(run.new_resident_ids(count), organisations, strict=True)
+        queries = [
+            urllib.parse.urlencode(
+                {"people-0-id_number": number, "people-0-mobile": f"199{index:08d}", "organisation": name}
+            )
+            for index, (number, name) in enumerate(people)
         ]
-    return [{"REQUEST_METHOD": "GET", "PATH_INFO": "/desk/", "HTTP_COOKIE": cookie}] * count
+    return [
+        {
+            "REQUEST_METHOD": "GET",
+            "PATH_INFO": "/desk/lookup/",
+            "QUERY_STRING": query,
+            "HTTP_COOKIE": cookie,
+        }
+        for query in queries
+    ]
 
 
 def measure_here(kind: str, count: int) -> None:
