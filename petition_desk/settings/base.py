@@ -82,6 +82,7 @@ TEMPLATES = [
                 "notifications.context_processors.notifications",
                 "petition_desk.context_processors.bureau",
             ],
+            "libraries": {"links": "petition_desk.links"},
         },
     },
 ]
