@@ -105,12 +105,13 @@ def requests_of(kind: str, count: int) -> list[dict]:
     else:
         from intake.management.commands.seed_scale import ORGANISATIONS
 
-        # People never registered, each typing the whole name of an organisation with open cases.
+        # People never registered (a mobile prefix the seed does not give), each typing the whole
+        # name of an organisation with open cases.
         organisations = itertools.islice(itertools.cycle(ORGANISATIONS), count)
         people = zip(run.new_resident_ids(count), organisations, strict=True)
         queries = [
             urllib.parse.urlencode(
-                {"people-0-id_number": number, "people-0-mobile": f"199{index:08d}", "organisation": name}
+                {"people-0-id_number": number, "people-0-mobile": f"191{index:08d}", "organisation": name}
             )
             for index, (number, name) in enumerate(people)
         ]

@@ -658,8 +658,9 @@ def main() -> None:
     registrations = 3 * n + 2 * args.warmup + 10  # and a probe each
     id_numbers = new_resident_ids(registrations + n + args.warmup + 10)
     rng = random.Random()
-    # People never registered, for the look-up of a first visit: the usual case at the window.
-    strangers = [(number, "199" + f"{rng.randrange(10**8):08d}") for number in id_numbers[registrations:]]
+    # People never registered, for the look-up of a first visit: the usual case at the window. Their
+    # mobiles' prefix is none the seed gives (MOBILE_PREFIXES), so that no phone of theirs is known.
+    strangers = [(number, "191" + f"{rng.randrange(10**8):08d}") for number in id_numbers[registrations:]]
     id_numbers = id_numbers[:registrations]
     payloads = iter([visit_payload(fixture, number, rng) for number in id_numbers])
     info = machine()

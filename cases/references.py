@@ -7,8 +7,10 @@ fetched from the cache together, once (the middleware `read_once_per_request`): 
 round trip to Redis, and five of them took longer than the checks they serve. The sets fetched are
 kept by the process for a second (PROCESS_SECONDS) and lent to the requests it serves meanwhile:
 even one fetch a registration, with redis-py's encoding and parsing of five keys, was a
-twentieth of the web's work (bench/README.md, session 19). A change shows in the process that
-made it from its next request, in the others within that second."""
+twentieth of the web's work (bench/README.md, session 19). A row saved or deleted through the ORM
+shows in the process that saved it from the first request after the commit, in the others within
+that second. A change the signals do not see, or made while Redis could not be told, shows once
+the cached sets expire (CACHE_SECONDS), as before."""
 
 from functools import partial
 from time import monotonic
@@ -30,8 +32,9 @@ _KEPT: dict[str, tuple[type[models.Model], bool]] = {}
 # all; None outside a request (a Celery task, the shell), where every call asks the cache.
 _request = Local()
 # The process's copy: until when it is lent, and the sets last fetched together. One tuple,
-# replaced whole: the threads of a worker read it without a lock.
-_process = SimpleNamespace(copy=(0.0, {}))
+# replaced whole: the threads of a worker read it without a lock. `generation` counts the
+# changes: sets fetched across one are not lent.
+_process = SimpleNamespace(copy=(0.0, {}), generation=0)
 
 
 def _key(model: type[models.Model], active: bool) -> str:
@@ -60,22 +63,25 @@ def _fetched_together() -> dict[str, frozenset[int]]:
     now = monotonic()
     until, ids = _process.copy
     if now >= until:
+        # A change may be committed while these are fetched: they are then this request's only.
+        generation = _process.generation
         ids = cache.get_many(list(_KEPT))
         for key, (model, active) in _KEPT.items():
             if key not in ids:  # not in the cache: read and cached
                 ids[key] = cache.get_or_set(key, partial(_read, model, active), CACHE_SECONDS)
-        _process.copy = (now + PROCESS_SECONDS, ids)
+        if _process.generation == generation:
+            _process.copy = (now + PROCESS_SECONDS, ids)
     return ids
 
 
 def forget_process_copy() -> None:
     """The next request of this process asks the cache again (a row changed; a test begins)."""
+    _process.generation += 1
     _process.copy = (0.0, {})
 
 
-def _forget_now_and_after_commit(sender, **kwargs) -> None:
-    forget_process_copy()
-    # A request of this process between the change and its commit may fetch the old sets again.
+def _forget_after_commit(sender, **kwargs) -> None:
+    # Until the commit other requests read the rows as they were, and may fetch them again.
     transaction.on_commit(forget_process_copy)
 
 
@@ -101,4 +107,4 @@ def keep_reference_ids_of(*tables: type[models.Model]) -> None:
         forget_when_changed(list(kept), model)
         for signal, kind in ((post_save, "save"), (post_delete, "delete")):
             uid = f"reference-ids-process-copy:{model._meta.label_lower}:{kind}"
-            signal.connect(_forget_now_and_after_commit, sender=model, weak=False, dispatch_uid=uid)
+            signal.connect(_forget_after_commit, sender=model, weak=False, dispatch_uid=uid)

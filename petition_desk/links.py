@@ -8,7 +8,11 @@ whose only argument is an object's integer id, the addresses of two objects diff
 alone: so the route is reversed once for an id no object has, in the URLconf, script prefix and
 language of the moment, and each object's address is that one with its own id in its place.
 
-A template library of the project's (TEMPLATES' "libraries" in the settings): `{% load links %}`.
+Only for routes of that kind: an id taken by an unbounded `<int:…>` (a bounded pattern refuses the
+sample id, and a converter that writes the id otherwise is refused when first looked up), in a
+namespace included once (`{% url %}` picks among several instances by the current app; this does
+not). A template library of the project's (TEMPLATES' "libraries" in the settings):
+`{% load links %}`.
 """
 
 import functools
@@ -33,6 +37,9 @@ def link_to(context, viewname: str, pk: int) -> str:
     Within one rendering of a template the route is looked up once: asking for the URLconf, the
     script prefix and the language cost more than the rest. (So a `{% language %}` block does not
     change the links inside it; no route of this site is translated.)"""
+    if type(pk) is not int or pk < 0:
+        # What {% url %} refuses (a bool, a fraction, a negative number), reverse() refuses too.
+        return reverse(viewname, args=[pk])
     known = context.render_context.get(_RENDERED)
     if known is None:
         known = context.render_context[_RENDERED] = {}
@@ -41,7 +48,7 @@ def link_to(context, viewname: str, pk: int) -> str:
         urlconf = get_urlconf() or settings.ROOT_URLCONF
         around = known[viewname] = _around_id(viewname, urlconf, get_script_prefix(), get_language())
     before, after = around
-    return f"{before}{int(pk)}{after}"
+    return f"{before}{pk}{after}"
 
 
 @functools.lru_cache(maxsize=128)

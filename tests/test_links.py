@@ -1,7 +1,7 @@
 import pytest
 from django.template import Context, Template
 from django.test import override_settings
-from django.urls import reverse, set_script_prefix
+from django.urls import NoReverseMatch, reverse, set_script_prefix
 from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -51,13 +51,29 @@ def test_a_link_follows_the_script_prefix_of_its_request(bureau_prefix):
     assert links("{% link_to 'cases:detail' 5 %}") == "/cases/5/"
 
 
-def test_no_route_is_translated_so_links_kept_through_a_rendering_hold_in_any_language():
-    with translation.override("en"):
-        english = links("{% link_to 'cases:detail' 5 %}")
+def test_no_route_is_translated_so_a_rendering_keeps_its_links_through_a_language_block():
     with translation.override("zh-hans"):
-        chinese = links("{% link_to 'cases:detail' 5 %}")
+        chinese = reverse("cases:detail", args=[5])
+        rendered = links(
+            "{% load i18n %}{% link_to 'cases:detail' 5 %} "
+            "{% language 'en' %}{% link_to 'cases:detail' 5 %}{% endlanguage %}"
+        )
+    with translation.override("en"):
+        english = reverse("cases:detail", args=[5])
 
-    assert english == chinese == reverse("cases:detail", args=[5])
+    assert rendered == f"{chinese} {english}"
+
+
+@pytest.mark.parametrize("pk", [True, 5.7, -3, "5"])
+def test_what_is_no_id_is_refused_or_linked_as_the_url_tag_does(pk):
+    url_tag = Template("{% url 'cases:detail' pk %}")
+    try:
+        expected = url_tag.render(Context({"pk": pk}))
+    except NoReverseMatch:
+        with pytest.raises(NoReverseMatch):
+            links("{% link_to 'cases:detail' pk %}", pk=pk)
+    else:
+        assert links("{% link_to 'cases:detail' pk %}", pk=pk) == expected
 
 
 @override_settings(ROOT_URLCONF="tests.links_urls")

@@ -254,14 +254,19 @@ def test_closed_window_is_refused(reception_api, payload):
 
 
 @pytest.mark.django_db
-def test_a_window_closed_between_two_registrations_refuses_the_second(reception_api, payload):
+def test_a_window_closed_between_two_registrations_refuses_the_second(
+    reception_api, payload, monkeypatch, django_capture_on_commit_callbacks
+):
+    # Within the second this process would otherwise lend the open windows it fetched.
+    monkeypatch.setattr(references, "monotonic", lambda: 1000.0)
     # given a registration at the window, which leaves its id among the cached open windows
     assert reception_api.post(URL, payload, format="json").status_code == 201
     window = Window.objects.get(pk=payload["window"])
 
     # when the administrator closes it
     window.is_active = False
-    window.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        window.save()
 
     # then the next registration there is refused
     payload["attendees"] = [new_person("李明")]
@@ -308,6 +313,23 @@ def test_registrations_within_a_second_take_the_reference_tables_from_the_proces
 
     clock[0] += 0.2
     assert _reference_reads(reception_api, payload, "张伟") == 1
+
+
+@pytest.mark.django_db
+def test_sets_fetched_while_a_change_was_committed_are_not_lent(reception_api, payload, monkeypatch):
+    monkeypatch.setattr(references, "monotonic", lambda: 1000.0)
+    fetch = cache.get_many
+
+    def fetch_while_a_window_is_closed_elsewhere(*args, **kwargs):
+        fetched = fetch(*args, **kwargs)
+        references.forget_process_copy()  # another thread's commit, as the signal's on_commit does
+        return fetched
+
+    with mock.patch.object(cache, "get_many", side_effect=fetch_while_a_window_is_closed_elsewhere):
+        assert reception_api.post(URL, payload, format="json").status_code == 201
+
+    # the sets that request fetched were its own: the next one asks again
+    assert _reference_reads(reception_api, payload, "李明") == 1
 
 
 @pytest.mark.django_db
