@@ -16,6 +16,7 @@ not). A template library of the project's (TEMPLATES' "libraries" in the setting
 """
 
 import functools
+from collections.abc import Callable
 
 from django import template
 from django.conf import settings
@@ -45,10 +46,27 @@ def link_to(context, viewname: str, pk: int) -> str:
         known = context.render_context[_RENDERED] = {}
     around = known.get(viewname)
     if around is None:
-        urlconf = get_urlconf() or settings.ROOT_URLCONF
-        around = known[viewname] = _around_id(viewname, urlconf, get_script_prefix(), get_language())
+        around = known[viewname] = _current_around_id(viewname)
     before, after = around
     return f"{before}{pk}{after}"
+
+
+def links_to(viewname: str) -> Callable[[int], str]:
+    """For Python that renders many rows: the addresses `viewname` gives objects by their ids,
+    looked up once, as `{% link_to %}` does within a rendering."""
+    before, after = _current_around_id(viewname)
+
+    def address(pk: int) -> str:
+        if type(pk) is not int or pk < 0:
+            return reverse(viewname, args=[pk])
+        return f"{before}{pk}{after}"
+
+    return address
+
+
+def _current_around_id(viewname: str) -> tuple[str, str]:
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    return _around_id(viewname, urlconf, get_script_prefix(), get_language())
 
 
 @functools.lru_cache(maxsize=128)

@@ -854,6 +854,22 @@ def test_an_offered_case_shows_the_day_it_was_registered_in_beijing_and_links_to
     assert f"{link} · {case.status_label} · {case.place} · 2026-03-03" in text
 
 
+def test_an_offered_cases_words_are_shown_as_typed_and_only_a_group_marked(receptionist, make_visit):
+    typed = """<b>"欠薪"</b> & '加班费'"""
+    group = make_visit(organisation="汾湖某纺织有限公司", persons=32, names=("工人甲",), request=typed).case
+    make_visit(organisation="汾湖某纺织有限公司", request="支付工资")
+
+    response = client_for(receptionist).get(reverse("intake:lookup"), {"organisation": "汾湖某纺织有限公司"})
+
+    text = page_text(response)
+    escaped = "&lt;b&gt;&quot;欠薪&quot;&lt;/b&gt; &amp; &#x27;加班费&#x27;"
+    assert f'<div class="text-truncate">{escaped}</div>' in text
+    cards = text.split('class="card matter-case')[1:]
+    assert len(cards) == 2
+    [marked] = [card for card in cards if '<span class="badge text-bg-danger">group</span>' in card]
+    assert f'data-case="{group.pk}"' in marked
+
+
 def test_a_case_on_a_persons_card_is_not_offered_again_under_its_organisation(receptionist, reference):
     visit = register(
         receptionist,
