@@ -21,6 +21,7 @@ from intake.services import (
     ContactData,
     PetitionerData,
     VisitData,
+    contact_add,
     tally_snapshot_take,
     visit_register,
 )
@@ -601,7 +602,7 @@ def test_a_look_up_reads_what_her_card_shows_in_two_statements(receptionist, ref
     assert "<div>Postal address 黎里镇城司村沈家浜18号</div>" in text
     assert f">{visit.case.number}</a>" in text
     day = timezone.localdate(visit.visited_at).isoformat()
-    assert f"Earlier visits:\n      {day} {visit.case.number}\n" in text
+    assert f"Earlier visits: {day} {visit.case.number}</div>" in text
     asked = [
         query["sql"]
         for query in queries.captured_queries
@@ -819,6 +820,39 @@ def test_a_look_up_ignores_a_nul_character_and_a_window_that_cannot_be_one_is_no
 
     assert (found.status_code, chosen.status_code) == (200, 404)
     assert "沈桂英" in page_text(found)
+
+
+def test_a_persons_card_names_whose_phone_it_is_her_visits_and_her_case_in_progress(receptionist, reference):
+    first = register_woman(receptionist, reference)
+    woman = Petitioner.objects.get()
+    contact_add(
+        petitioner_id=woman.pk,
+        data=ContactData(kind="mobile", value="13962598765", relation="son", holder_name="沈建明"),
+        added_by=receptionist,
+    )
+    Case.objects.filter(pk=first.case_id).update(request="""<b>"安置"</b> & '面积'""")
+    again = visit_register(
+        data=VisitData(
+            window_id=reference["window"].pk,
+            persons=1,
+            attendees=(Attendee(petitioner_id=woman.pk),),
+            repeat_of=first.case_id,
+        ),
+        receptionist=receptionist,
+    )
+
+    text = page_text(client_for(receptionist).get(reverse("intake:lookup"), {"people-0-id_number": WOMAN_ID}))
+
+    assert "<div>Mobile 13962598765 (Son)</div>" in text
+    number = first.case.number
+    days = [timezone.localdate(visit.visited_at).isoformat() for visit in (again, first)]
+    assert f"Earlier visits: {days[0]} {number}; {days[1]} {number}</div>" in text
+    case_link = f'<a href="{reverse("cases:detail", args=[first.case_id])}" target="_blank">{number}</a>'
+    assert f"Case in progress {case_link}" in text
+    assert (
+        '<div class="text-truncate">&lt;b&gt;&quot;安置&quot;&lt;/b&gt; &amp; &#x27;面积&#x27;</div>' in text
+    )
+    assert f'aria-label="Link as repeat visit: {number} (沈桂英)">Link as repeat visit</button>' in text
 
 
 # --- the same matter, with other people ---------------------------------------------------------
