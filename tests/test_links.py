@@ -6,6 +6,8 @@ from django.utils import translation
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from petition_desk.links import links_to
+
 ROUTES = ["cases:detail", "intake:petitioner", "cases:sign_off"]
 
 
@@ -84,3 +86,11 @@ def test_a_route_that_writes_its_id_otherwise_is_refused_rather_than_linked_wron
         links("{% link_to 'padded' 5 %}")
     # the site's own routes, under that URLconf, still link
     assert links("{% link_to 'cases:detail' 5 %}") == "/cases/5/"
+
+
+def test_python_gets_the_addresses_the_tag_gives():
+    address = links_to("intake:petitioner")
+
+    assert [address(pk) for pk in (1, 4096)] == [reverse("intake:petitioner", args=[pk]) for pk in (1, 4096)]
+    with pytest.raises(NoReverseMatch):
+        address(-3)
