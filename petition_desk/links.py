@@ -12,7 +12,7 @@ Only for routes of that kind: an id taken by an unbounded `<int:…>` (a bounded
 sample id, and a converter that writes the id otherwise is refused when first looked up), in a
 namespace included once (`{% url %}` picks among several instances by the current app; this does
 not). A template library of the project's (TEMPLATES' "libraries" in the settings):
-`{% load links %}`.
+`{% load links %}`; Python that renders rows itself takes `links_to`.
 """
 
 import functools
