@@ -181,14 +181,6 @@ def lookup(request):
         name=value("name"),
         place_id=_row_id(place),
     )
-    # The buttons say whom and which case they take, for a screen reader (two people of one name
-    # told apart). Joined here: this answers every keystroke, and the template's own variables
-    # cost it 4 % more instructions.
-    choose, link = _("This is the person"), _("Link as repeat visit")
-    for number, candidate in enumerate(candidates, 1):
-        candidate.choose_label = f"{choose}: {candidate.name} {candidate.id_number_masked} ({number})"
-        for case in candidate.open_cases:
-            case.link_label = f"{link}: {case.number} ({candidate.name})"
     # The same matter, when the people are new: its organisation's open cases, less those the
     # people's cards above already offer. The case form's field has no prefix.
     organisation = request.GET.get("organisation", "").replace("\x00", "").strip()
@@ -199,8 +191,6 @@ def lookup(request):
         if organisation
         else []
     )
-    for case in matter_cases:
-        case.link_label = f"{link}: {case.number} ({case.organisation})"
     return render(
         request,
         "intake/_candidates.html",

@@ -38,35 +38,28 @@ def link_to(context, viewname: str, pk: int) -> str:
     Within one rendering of a template the route is looked up once: asking for the URLconf, the
     script prefix and the language cost more than the rest. (So a `{% language %}` block does not
     change the links inside it; no route of this site is translated.)"""
-    if type(pk) is not int or pk < 0:
-        # What {% url %} refuses (a bool, a fraction, a negative number), reverse() refuses too.
-        return reverse(viewname, args=[pk])
     known = context.render_context.get(_RENDERED)
     if known is None:
         known = context.render_context[_RENDERED] = {}
-    around = known.get(viewname)
-    if around is None:
-        around = known[viewname] = _current_around_id(viewname)
-    before, after = around
-    return f"{before}{pk}{after}"
+    address = known.get(viewname)
+    if address is None:
+        address = known[viewname] = links_to(viewname)
+    return address(pk)
 
 
 def links_to(viewname: str) -> Callable[[int], str]:
     """For Python that renders many rows: the addresses `viewname` gives objects by their ids,
     looked up once, as `{% link_to %}` does within a rendering."""
-    before, after = _current_around_id(viewname)
+    urlconf = get_urlconf() or settings.ROOT_URLCONF
+    before, after = _around_id(viewname, urlconf, get_script_prefix(), get_language())
 
     def address(pk: int) -> str:
         if type(pk) is not int or pk < 0:
+            # What {% url %} refuses (a bool, a fraction, a negative number), reverse() refuses too.
             return reverse(viewname, args=[pk])
         return f"{before}{pk}{after}"
 
     return address
-
-
-def _current_around_id(viewname: str) -> tuple[str, str]:
-    urlconf = get_urlconf() or settings.ROOT_URLCONF
-    return _around_id(viewname, urlconf, get_script_prefix(), get_language())
 
 
 @functools.lru_cache(maxsize=128)

@@ -22,13 +22,14 @@ register = template.Library()
 
 @register.simple_tag
 def candidate_cards(candidates: list[Petitioner]) -> str:
-    """The cards of the people who may have come before (intake.selectors.repeat_candidates),
-    each with its `choose_label` and its open cases' `link_label` (intake.views.lookup)."""
+    """The cards of the people who may have come before (intake.selectors.repeat_candidates).
+    Their buttons say whom and which case they take, for a screen reader: two people of one name
+    are told apart by their masked ID numbers and their places in the list."""
     person_address, case_address = links_to("intake:petitioner"), links_to("cases:detail")
-    earlier, choose = escape(_("Earlier visits")), escape(_("This is the person"))
-    in_progress, link = escape(_("Case in progress")), escape(_("Link as repeat visit"))
+    earlier, choose = escape(_("Earlier visits")), _("This is the person")
+    in_progress, link = escape(_("Case in progress")), _("Link as repeat visit")
     cards = []
-    for person in candidates:
+    for number, person in enumerate(candidates, 1):
         contacts = "".join(
             f"<div>{escape(contact.kind_label)} {escape(contact.value)}"
             + (f" ({escape(contact.relation_label)})" if contact.relation != "self" else "")
@@ -43,7 +44,7 @@ def candidate_cards(candidates: list[Petitioner]) -> str:
             f'<a href="{escape(case_address(case.pk))}" target="_blank">{escape(case.number)}</a>'
             f" · {escape(case.status_label)} · {escape(str(case.place))}"
             f'<div class="text-truncate">{escape(case.request)}</div>'
-            f"{_link_button(case, link)}</div>"
+            f"{_link_button(case, link, whose=person.name)}</div>"
             for case in person.open_cases
         )
         cards.append(
@@ -55,7 +56,8 @@ def candidate_cards(candidates: list[Petitioner]) -> str:
             f"{contacts}"
             + (f'<div class="mt-1">{earlier}: {visits}</div>' if visits else "")
             + '<button type="button" class="btn btn-sm btn-outline-primary mt-1 choose-person"'
-            f' aria-label="{escape(person.choose_label)}">{choose}</button>'
+            f' aria-label="{escape(f"{choose}: {person.name} {person.id_number_masked} ({number})")}">'
+            f"{escape(choose)}</button>"
             f"{cases}</div></div>"
         )
     return mark_safe("\n".join(cards))
@@ -63,11 +65,10 @@ def candidate_cards(candidates: list[Petitioner]) -> str:
 
 @register.simple_tag
 def matter_cards(cases: list[Case]) -> str:
-    """The cards of the open cases about the organisation typed (intake.selectors.matter_candidates),
-    each with its `link_label` (intake.views.lookup)."""
+    """The cards of the open cases about the organisation typed (intake.selectors.matter_candidates)."""
     address = links_to("cases:detail")
     group = f' <span class="badge text-bg-danger">{escape(pgettext("visit badge", "group"))}</span>'
-    link = escape(_("Link as repeat visit"))
+    link = _("Link as repeat visit")
     return mark_safe(
         "\n".join(
             '<div class="card matter-case mb-2"><div class="card-body p-2 small">'
@@ -76,15 +77,15 @@ def matter_cards(cases: list[Case]) -> str:
             f"{group if case.is_group else ''}"
             f"<div>{escape(case.organisation)}</div>"
             f'<div class="text-truncate">{escape(case.request)}</div>'
-            f"{_link_button(case, link)}</div></div>"
+            f"{_link_button(case, link, whose=case.organisation)}</div></div>"
             for case in cases
         )
     )
 
 
-def _link_button(case: Case, text: str) -> str:
+def _link_button(case: Case, text: str, *, whose: str) -> str:
     return (
         '<button type="button" class="btn btn-sm btn-warning link-case"'
         f' data-case="{case.pk}" data-number="{escape(case.number)}"'
-        f' aria-label="{escape(case.link_label)}">{text}</button>'
+        f' aria-label="{escape(f"{text}: {case.number} ({whose})")}">{escape(text)}</button>'
     )
